@@ -1,0 +1,71 @@
+"""What every content-backed action shares: store access and a polite failure."""
+from __future__ import annotations
+
+import logging
+from abc import abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.content.repository import ContentRepository, ContentUnavailable
+
+logger = logging.getLogger(__name__)
+
+_repository: Optional[ContentRepository] = None
+
+
+def repository() -> ContentRepository:
+    """The shared repository, created on first use (after DATABASE_URL is set)."""
+    global _repository
+    if _repository is None:
+        _repository = ContentRepository()
+    return _repository
+
+
+def use_repository(repo: Optional[ContentRepository]) -> None:
+    """Point the actions at another store (tests) or back at the default (None)."""
+    global _repository
+    _repository = repo
+
+
+def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
+    """The value of an entity in the resident's latest message, if any."""
+    value = next(tracker.get_latest_entity_values(entity), None)
+    return str(value) if value else None
+
+
+def with_citation(text: str, repo: ContentRepository) -> str:
+    return f"{text}\n\n{repo.site().citation}"
+
+
+def send_topic(
+    dispatcher: CollectingDispatcher, repo: ContentRepository, key: str, fallback: str
+) -> None:
+    """Send a stored reply that cites nothing (out of scope, no answer), or the
+    domain's generic `fallback` response when staff have deleted it."""
+    topic = repo.topic(key)
+    if topic is None:
+        dispatcher.utter_message(response=fallback)
+    else:
+        dispatcher.utter_message(text=topic.body)
+
+
+class ContentAction(Action):
+    """An action that answers from the content store and never goes silent."""
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        try:
+            return self.answer(dispatcher, tracker, repository())
+        except ContentUnavailable:
+            logger.exception("Content store unavailable in %s", self.name())
+            dispatcher.utter_message(response="utter_content_unavailable")
+            return []
+
+    @abstractmethod
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
+    ) -> List[Dict[Text, Any]]:
+        """Send the answer and return the events to apply."""

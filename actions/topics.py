@@ -1,0 +1,32 @@
+"""Answers for the topic intents (`ask_<key>` → topic `<key>`)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import ContentAction, send_topic, with_citation
+from bot.content.repository import ContentRepository
+
+INTENT_PREFIX = "ask_"
+
+
+def topic_key(intent: str) -> str:
+    return intent[len(INTENT_PREFIX):] if intent.startswith(INTENT_PREFIX) else intent
+
+
+class ActionAnswerTopic(ContentAction):
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
+    ) -> List[Dict[Text, Any]]:
+        intent = tracker.get_intent_of_latest_message() or ""
+        topic = repo.topic(topic_key(intent))
+        if topic is None:
+            send_topic(dispatcher, repo, "no_answer", fallback="utter_no_answer")
+        else:
+            dispatcher.utter_message(text=with_citation(topic.body, repo))
+        return []

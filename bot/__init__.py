@@ -1,0 +1,1 @@
+"""Vänersborg's assistant for international work: content store, NLP and portal."""

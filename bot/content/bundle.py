@@ -1,0 +1,236 @@
+"""YAML import and export of the whole content store.
+
+A bundle is one mapping with the sections `site`, `topics`, `focus_areas` and
+`partners`; the seed in `data/content/` spreads the sections over one file
+each. Everything is validated before anything is written, and a bad file is
+reported with its name, line and reason (in Swedish, for the staff who edit it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple, Union
+
+import yaml
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.content import models
+from bot.content.matching import normalise
+
+SECTIONS = ("site", "topics", "focus_areas", "partners")
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}, rad {self.line}: {self.reason}"
+
+
+class BundleError(ValueError):
+    """The YAML cannot be imported; `problems` says where and why."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _Mapping(dict):
+    """A YAML mapping that remembers where it was written."""
+
+    source = "?"
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader whose mappings know their file and line."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    mapping = _Mapping(loader.construct_mapping(node, deep=True))
+    mapping.source = loader.name
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_bundle(path: Union[str, Path]) -> Dict[str, Any]:
+    """Read a bundle file, or a directory of `*.yml` files, and validate it."""
+    path = Path(path)
+    files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    if not files:
+        raise BundleError([Problem(str(path), 0, "inga YAML-filer hittades")])
+    return parse_bundle((str(f), f.read_text(encoding="utf-8")) for f in files)
+
+
+def parse_bundle(documents: Iterable[Tuple[str, str]]) -> Dict[str, Any]:
+    """Merge and validate YAML documents given as (name, text) pairs."""
+    merged: Dict[str, Any] = {}
+    problems: List[Problem] = []
+    for name, text in documents:
+        data = _parse_yaml(name, text)
+        if not isinstance(data, dict):
+            raise BundleError([Problem(name, 1, "filen ska innehålla en mappning med avsnitt")])
+        for section, value in data.items():
+            if section not in SECTIONS:
+                problems.append(Problem(name, data.line, f"okänt avsnitt ”{section}”"))
+            elif section in merged:
+                problems.append(Problem(name, data.line, f"avsnittet ”{section}” finns redan i en annan fil"))
+            else:
+                merged[section] = value
+    for section in SECTIONS:
+        if section not in merged:
+            problems.append(Problem("innehållet", 0, f"avsnittet ”{section}” saknas"))
+    if not problems:
+        problems = _validate(merged)
+    if problems:
+        raise BundleError(problems)
+    return merged
+
+
+def _parse_yaml(name: str, text: str) -> Any:
+    loader = _LineLoader(text)
+    loader.name = name
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        raise BundleError([Problem(name, line, f"ogiltig YAML: {error.problem}")]) from error
+    except yaml.YAMLError as error:
+        raise BundleError([Problem(name, 0, f"ogiltig YAML: {error}")]) from error
+    finally:
+        loader.dispose()
+
+
+# Field specs: name -> (required, check). A check returns an error text or "".
+def _text(value: Any) -> str:
+    return "" if isinstance(value, str) and value.strip() else "ska vara en text som inte är tom"
+
+
+def _optional_text(value: Any) -> str:
+    return "" if isinstance(value, str) else "ska vara en text"
+
+
+def _date(value: Any) -> str:
+    return "" if isinstance(value, dt.date) else "ska vara ett datum på formen ÅÅÅÅ-MM-DD"
+
+
+def _aliases(value: Any) -> str:
+    ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+    return "" if ok else "ska vara en lista med texter"
+
+
+def _kind(value: Any) -> str:
+    return "" if value in models.PARTNER_KINDS else "ska vara en av " + ", ".join(models.PARTNER_KINDS)
+
+
+Spec = Dict[str, Tuple[bool, Callable[[Any], str]]]
+SITE_SPEC: Spec = {
+    "municipality": (True, _text), "municipality_url": (True, _text),
+    "source_title": (True, _text), "source_url": (True, _text), "last_updated": (True, _date),
+}
+TOPIC_SPEC: Spec = {"key": (True, _text), "title": (True, _text), "body": (True, _text)}
+FOCUS_AREA_SPEC: Spec = {
+    "title": (True, _text), "description": (False, _optional_text), "aliases": (False, _aliases),
+}
+PARTNER_SPEC: Spec = {
+    "name": (True, _text), "country": (False, _optional_text), "continent": (False, _optional_text),
+    "kind": (True, _kind), "description": (False, _optional_text), "aliases": (False, _aliases),
+}
+
+
+def _check_record(record: Any, spec: Spec, what: str, where: Tuple[str, int]) -> List[Problem]:
+    if not isinstance(record, _Mapping):
+        return [Problem(where[0], where[1], f"{what} ska vara en mappning")]
+    source, line = record.source, record.line
+    problems = [Problem(source, line, f"{what}: okänt fält ”{k}”") for k in record if k not in spec]
+    for field, (required, check) in spec.items():
+        if field not in record:
+            if required:
+                problems.append(Problem(source, line, f"{what}: fältet ”{field}” saknas"))
+        elif check(record[field]):
+            problems.append(Problem(source, line, f"{what}: fältet ”{field}” {check(record[field])}"))
+    return problems
+
+
+def _check_list(bundle: Dict[str, Any], section: str, spec: Spec, what: str) -> List[Problem]:
+    items = bundle[section]
+    if not isinstance(items, list):
+        return [Problem("innehållet", 0, f"avsnittet ”{section}” ska vara en lista")]
+    where = ("innehållet", 0)
+    return [p for item in items for p in _check_record(item, spec, what, where)]
+
+
+def _duplicates(records: List[_Mapping], names: Callable[[_Mapping], Iterable[str]], what: str) -> List[Problem]:
+    seen: Dict[str, str] = {}
+    problems = []
+    for record in records:
+        for name in names(record):
+            key = normalise(name)
+            if key in seen:
+                problems.append(Problem(record.source, record.line, f"{what} ”{name}” förekommer mer än en gång"))
+            seen[key] = name
+    return problems
+
+
+def _validate(bundle: Dict[str, Any]) -> List[Problem]:
+    problems = _check_record(bundle["site"], SITE_SPEC, "site", ("innehållet", 0))
+    problems += _check_list(bundle, "topics", TOPIC_SPEC, "ämne")
+    problems += _check_list(bundle, "focus_areas", FOCUS_AREA_SPEC, "fokusområde")
+    problems += _check_list(bundle, "partners", PARTNER_SPEC, "partner")
+    if problems:
+        return problems
+    problems += _duplicates(bundle["topics"], lambda t: [t["key"]], "ämnesnyckeln")
+    problems += _duplicates(bundle["focus_areas"], lambda f: [f["title"]], "fokusområdet")
+    problems += _duplicates(
+        bundle["partners"], lambda p: [p["name"], *p.get("aliases", [])], "partnernamnet eller aliaset"
+    )
+    return problems
+
+
+def replace_content(session: Session, bundle: Dict[str, Any]) -> None:
+    """Replace the whole store with a validated bundle (caller commits)."""
+    for model in (models.SiteInfo, models.Topic, models.FocusArea, models.Partner):
+        session.execute(delete(model))
+    session.add(models.SiteInfo(**dict(bundle["site"])))
+    session.add_all(models.Topic(**dict(t)) for t in bundle["topics"])
+    session.add_all(
+        models.FocusArea(position=i, **{"description": "", "aliases": [], **f})
+        for i, f in enumerate(bundle["focus_areas"], start=1)
+    )
+    session.add_all(
+        models.Partner(**{"country": "", "continent": "", "description": "", "aliases": [], **p})
+        for p in bundle["partners"]
+    )
+
+
+def export_content(session: Session) -> Dict[str, Any]:
+    """The whole store as a bundle, in the same shape that `replace_content` takes."""
+    site = session.execute(select(models.SiteInfo)).scalars().one()
+    return {
+        "site": {field: getattr(site, field) for field in SITE_SPEC},
+        "topics": [
+            {field: getattr(t, field) for field in TOPIC_SPEC}
+            for t in session.execute(select(models.Topic).order_by(models.Topic.id)).scalars()
+        ],
+        "focus_areas": [
+            {field: getattr(f, field) for field in FOCUS_AREA_SPEC}
+            for f in session.execute(select(models.FocusArea).order_by(models.FocusArea.position)).scalars()
+        ],
+        "partners": [
+            {field: getattr(p, field) for field in PARTNER_SPEC}
+            for p in session.execute(select(models.Partner).order_by(models.Partner.name)).scalars()
+        ],
+    }
+
+
+def dump_bundle(bundle: Dict[str, Any]) -> str:
+    return yaml.safe_dump(bundle, allow_unicode=True, sort_keys=False, width=88)

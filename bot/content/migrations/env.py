@@ -1,0 +1,26 @@
+"""Alembic environment: migrates the content database named by the caller."""
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+from bot.content.db import database_url
+from bot.content.models import Base
+
+config = context.config
+url = config.get_main_option("sqlalchemy.url") or database_url()
+
+if context.is_offline_mode():
+    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    connectable = engine_from_config(
+        {"sqlalchemy.url": url}, prefix="sqlalchemy.", poolclass=pool.NullPool
+    )
+    with connectable.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()

@@ -1,0 +1,67 @@
+"""Plain, immutable views of content rows, handed to actions and templates.
+
+They are detached from any database session, so callers can keep them after
+the session is closed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Tuple
+
+SWEDISH_MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)
+
+
+def swedish_date(day: dt.date) -> str:
+    """'8 maj 2023': the way a Swedish page writes a date."""
+    return f"{day.day} {SWEDISH_MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Site:
+    municipality: str
+    municipality_url: str
+    source_title: str
+    source_url: str
+    last_updated: dt.date
+
+    @property
+    def citation(self) -> str:
+        """The source line every factual answer ends with."""
+        return (
+            f"Källa: sidan ”{self.source_title}”, {self.municipality} "
+            f"({self.source_url}), senast uppdaterad {swedish_date(self.last_updated)}."
+        )
+
+
+@dataclass(frozen=True)
+class TopicAnswer:
+    key: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class FocusAreaRecord:
+    position: int
+    title: str
+    description: str
+    aliases: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartnerRecord:
+    name: str
+    country: str
+    continent: str
+    kind: str
+    description: str
+    aliases: Tuple[str, ...]
+
+    @property
+    def names(self) -> Tuple[str, ...]:
+        """The name and every alias, for matching residents' wording."""
+        return (self.name, *self.aliases)

@@ -1,0 +1,78 @@
+"""The one API that actions and the portal use to read the content store.
+
+Reads open a short session per call, so an edit committed by the portal is
+visible on the very next message without any cache to invalidate.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator, List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.content import models
+from bot.content.db import session_factory
+from bot.content.records import FocusAreaRecord, PartnerRecord, Site, TopicAnswer
+
+
+class ContentUnavailable(RuntimeError):
+    """The content database cannot be reached or read."""
+
+
+class ContentRepository:
+    """Read access to topics, focus areas, partners and the source page."""
+
+    def __init__(self, sessions: Optional[sessionmaker] = None) -> None:
+        self._sessions = sessions or session_factory()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        try:
+            with self._sessions() as session:
+                yield session
+        except SQLAlchemyError as error:
+            raise ContentUnavailable(str(error)) from error
+
+    def site(self) -> Site:
+        with self._session() as session:
+            row = session.execute(select(models.SiteInfo)).scalars().first()
+            if row is None:
+                raise ContentUnavailable("the content store has not been seeded")
+            return Site(
+                municipality=row.municipality,
+                municipality_url=row.municipality_url,
+                source_title=row.source_title,
+                source_url=row.source_url,
+                last_updated=row.last_updated,
+            )
+
+    def topic(self, key: str) -> Optional[TopicAnswer]:
+        with self._session() as session:
+            row = session.execute(
+                select(models.Topic).where(models.Topic.key == key)
+            ).scalar_one_or_none()
+            return TopicAnswer(row.key, row.title, row.body) if row else None
+
+    def focus_areas(self) -> List[FocusAreaRecord]:
+        with self._session() as session:
+            rows = session.execute(
+                select(models.FocusArea).order_by(models.FocusArea.position)
+            ).scalars()
+            return [
+                FocusAreaRecord(r.position, r.title, r.description, tuple(r.aliases))
+                for r in rows
+            ]
+
+    def partners(self) -> List[PartnerRecord]:
+        with self._session() as session:
+            rows = session.execute(
+                select(models.Partner).order_by(models.Partner.name)
+            ).scalars()
+            return [
+                PartnerRecord(
+                    r.name, r.country, r.continent, r.kind, r.description, tuple(r.aliases)
+                )
+                for r in rows
+            ]

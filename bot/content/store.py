@@ -1,0 +1,43 @@
+"""Bringing a content database to the current schema and seeding it."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import select
+
+from bot.content import models
+from bot.content.bundle import load_bundle, replace_content
+from bot.content.db import database_url, session_factory
+from bot.paths import CONTENT_SEED_DIR
+
+logger = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def migrate(url: Optional[str] = None) -> None:
+    """Apply every Alembic migration to the database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", (url or database_url()).replace("%", "%%"))
+    command.upgrade(config, "head")
+
+
+def import_file(path: Path, url: Optional[str] = None) -> None:
+    """Validate a bundle and replace the whole store with it, in one transaction."""
+    bundle = load_bundle(path)
+    with session_factory(url)() as session, session.begin():
+        replace_content(session, bundle)
+
+
+def seed_if_empty(url: Optional[str] = None, seed: Path = CONTENT_SEED_DIR) -> bool:
+    """Load the seed content into an empty store; True when it did."""
+    with session_factory(url)() as session:
+        if session.execute(select(models.SiteInfo.id)).first() is not None:
+            return False
+    import_file(seed, url)
+    logger.info("Seeded the content store from %s", seed)
+    return True

@@ -1,0 +1,1 @@
+"""Swedish language processing: the spaCy pipeline that Rasa and the actions share."""

@@ -1,0 +1,167 @@
+"""Starts and supervises the processes of the local stack (`make run`).
+
+Each process logs to `var/log/<name>.log`; the terminal shows progress only.
+Ctrl-C (or SIGTERM) stops every process; if one dies, the others are stopped
+and the tail of its log is shown.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.paths import MODEL_DIR, ROOT, VAR_DIR
+from bot.settings import StackSettings
+
+LOG_DIR = VAR_DIR / "log"
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    label: str
+    argv: List[str]
+    health_url: str
+
+
+def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.gz") -> List[Service]:
+    """The processes of the local stack, in start order."""
+    return [
+        Service(
+            "actions",
+            "action server",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(settings.action_port)],
+            f"http://127.0.0.1:{settings.action_port}/health",
+        ),
+        Service(
+            "rasa",
+            "Rasa server",
+            [str(BIN / "rasa"), "run", "--model", str(model),
+             "--port", str(settings.rasa_port), "--interface", settings.host,
+             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+             "--cors", settings.portal_url, "--cors", f"http://127.0.0.1:{settings.portal_port}"],
+            f"{settings.rasa_url}/webhooks/rest/",
+        ),
+    ]
+
+
+def is_up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as reply:
+            return reply.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class Stack:
+    """A running set of services; a context manager that always cleans up."""
+
+    def __init__(self, services: List[Service], settings: StackSettings) -> None:
+        self.services = services
+        self.settings = settings
+        self.processes: Dict[str, subprocess.Popen] = {}
+
+    def child_environment(self) -> Dict[str, str]:
+        env = dict(os.environ, **self.settings.environment())
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        return env
+
+    def start(self, say=print, timeout: float = 240) -> None:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        env = self.child_environment()
+        for service in self.services:
+            say(f"… starting the {service.label}")
+            log = open(LOG_DIR / f"{service.name}.log", "ab")
+            self.processes[service.name] = subprocess.Popen(
+                service.argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        started = time.monotonic()
+        waiting = list(self.services)
+        while waiting:
+            for service in list(waiting):
+                self._check_alive(service)
+                if is_up(service.health_url):
+                    say(f"✓ {service.label} is up ({time.monotonic() - started:.0f} s)")
+                    waiting.remove(service)
+            if time.monotonic() - started > timeout:
+                raise RuntimeError(f"{waiting[0].label} started too slowly; see {self.log_path(waiting[0])}")
+            time.sleep(0.5)
+
+    def log_path(self, service: Service) -> Path:
+        return LOG_DIR / f"{service.name}.log"
+
+    def _check_alive(self, service: Service) -> None:
+        code = self.processes[service.name].poll()
+        if code is not None:
+            tail = self.log_path(service).read_text(errors="replace").splitlines()[-25:]
+            raise RuntimeError(f"{service.label} exited with code {code}:\n" + "\n".join(tail))
+
+    def watch(self) -> None:
+        """Block until a process dies (raises) or the stack is stopped."""
+        while True:
+            for service in self.services:
+                self._check_alive(service)
+            time.sleep(1)
+
+    def stop(self, only: Optional[str] = None) -> None:
+        names = [only] if only else list(self.processes)
+        for name in names:
+            process = self.processes.get(name)
+            if process and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for name in names:
+            process = self.processes.pop(name, None)
+            if process is None:
+                continue
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def __enter__(self) -> "Stack":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run_stack() -> int:
+    """`make run`: start everything, show where to chat, stop on Ctrl-C."""
+    settings = StackSettings()
+    stack = Stack(stack_services(settings), settings)
+    signal.signal(signal.SIGTERM, _interrupt)
+    with stack:
+        try:
+            stack.start()
+            print(
+                "\nEverything is up.\n"
+                f"  Chat over REST:  POST {settings.rasa_url}/webhooks/rest/webhook\n"
+                f"                   body: {{\"sender\": \"me\", \"message\": \"Vilka vänorter har ni?\"}}\n"
+                "  Chat in the terminal: make shell\n"
+                f"  Logs: {LOG_DIR}\n"
+                "Press Ctrl-C to stop.",
+                flush=True,
+            )
+            stack.watch()
+        except KeyboardInterrupt:
+            print("\nStopping every process …", flush=True)
+        except RuntimeError as error:
+            print(f"\nerror: {error}", file=sys.stderr)
+            return 1
+    print("Stopped.")
+    return 0

@@ -1,0 +1,48 @@
+"""Runtime settings of the local stack, read from the environment.
+
+Defaults give the `make run` profile: everything on localhost, SQLite under var/.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Dict
+
+from bot.paths import VAR_DIR
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    rasa_port: int = field(default_factory=lambda: _int("RASA_PORT", 5005))
+    action_port: int = field(default_factory=lambda: _int("ACTION_PORT", 5055))
+    portal_port: int = field(default_factory=lambda: _int("PORTAL_PORT", 8080))
+    host: str = field(default_factory=lambda: os.environ.get("BIND_HOST", "127.0.0.1"))
+    tracker_db: str = field(
+        default_factory=lambda: os.environ.get("TRACKER_DB", str(VAR_DIR / "tracker.db"))
+    )
+
+    @property
+    def action_endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def portal_url(self) -> str:
+        return f"http://localhost:{self.portal_port}"
+
+    def environment(self) -> Dict[str, str]:
+        """Variables that endpoints.yml and the child processes read."""
+        return {
+            "ACTION_ENDPOINT_URL": self.action_endpoint,
+            "TRACKER_DB": self.tracker_db,
+            "RASA_PORT": str(self.rasa_port),
+            "ACTION_PORT": str(self.action_port),
+            "PORTAL_PORT": str(self.portal_port),
+        }
