@@ -29,6 +29,11 @@ def use_repository(repo: Optional[ContentRepository]) -> None:
     _repository = repo
 
 
+def latest_intent(tracker: Tracker) -> str:
+    """The intent that triggered this action (as classified, or as a button payload)."""
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
 def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
     """The value of an entity in the resident's latest message, if any."""
     value = next(tracker.get_latest_entity_values(entity), None)

@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, latest_entity, with_citation
+from actions.base import ContentAction, latest_intent, latest_entity, with_citation
 from bot.content.matching import best_match
 from bot.content.records import FocusAreaRecord
 from bot.content.repository import ContentRepository
@@ -42,7 +42,7 @@ class ActionFocusAreas(ContentAction):
             return []
         wanted = latest_entity(tracker, "focus_area")
         area = None
-        if tracker.get_intent_of_latest_message() == "ask_focus_area":
+        if latest_intent(tracker) == "ask_focus_area":
             area = best_match(wanted, areas, _names) if wanted else None
             area = area or best_match(
                 tracker.latest_message.get("text") or "", areas, _names, within_text=True

@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, latest_entity, with_citation
+from actions.base import ContentAction, latest_intent, latest_entity, with_citation
 from bot.content.matching import best_match, normalise
 from bot.content.records import PartnerRecord
 from bot.content.repository import ContentRepository
@@ -100,7 +100,7 @@ class ActionPartner(ContentAction):
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> List[Dict[Text, Any]]:
-        intent = tracker.get_intent_of_latest_message()
+        intent = latest_intent(tracker)
         aspect = self._aspect(intent, tracker)
         partners = repo.partners()
         named = latest_entity(tracker, "partner")
@@ -120,7 +120,7 @@ class ActionPartner(ContentAction):
         return [SlotSet("partner", partner.name), SlotSet("partner_aspect", aspect)]
 
     @staticmethod
-    def _aspect(intent: Optional[str], tracker: Tracker) -> str:
+    def _aspect(intent: str, tracker: Tracker) -> str:
         if intent == "ask_partner_country":
             return "country"
         if intent == "inform_partner":

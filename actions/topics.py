@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, send_topic, with_citation
+from actions.base import ContentAction, latest_intent, send_topic, with_citation
 from bot.content.repository import ContentRepository
 
 INTENT_PREFIX = "ask_"
@@ -23,7 +23,7 @@ class ActionAnswerTopic(ContentAction):
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> List[Dict[Text, Any]]:
-        intent = tracker.get_intent_of_latest_message() or ""
+        intent = latest_intent(tracker)
         topic = repo.topic(topic_key(intent))
         if topic is None:
             send_topic(dispatcher, repo, "no_answer", fallback="utter_no_answer")

@@ -1,0 +1,43 @@
+"""Topic answers come from the store, cite the page, and follow edits at once."""
+from sqlalchemy import update
+
+from actions import ActionAnswerTopic, ActionOutOfScope
+from actions.base import use_repository
+from bot.content import models
+from bot.content.repository import ContentRepository
+from bot.content.db import session_factory
+
+
+def test_topic_answer_is_read_from_the_store_with_its_source(turn):
+    reply = turn(ActionAnswerTopic(), "vem har antagit policyn", "ask_policy")
+    assert "antagits av kommunfullmäktige" in reply.text
+    assert "Källa: sidan ”Internationellt arbete”" in reply.text
+    assert "8 maj 2023" in reply.text
+
+
+def test_an_edit_in_the_store_shows_in_the_next_reply(turn, sessions):
+    with sessions.begin() as session:
+        session.execute(
+            update(models.Topic).where(models.Topic.key == "why").values(body="Nytt svar om varför.")
+        )
+    assert "Nytt svar om varför." in turn(ActionAnswerTopic(), "varför", "ask_why").text
+
+
+def test_a_topic_missing_from_the_store_gets_the_honest_no_answer(turn, sessions):
+    with sessions.begin() as session:
+        session.query(models.Topic).filter_by(key="history").delete()
+    reply = turn(ActionAnswerTopic(), "hur länge har ni hållit på", "ask_history")
+    assert "ingen information" in reply.text
+    assert "Källa" not in reply.text
+
+
+def test_out_of_scope_points_to_the_municipality(turn):
+    reply = turn(ActionOutOfScope(), "när töms soporna", "out_of_scope")
+    assert "bara svara på frågor om Vänersborgs kommuns internationella arbete" in reply.text
+    assert "www.vanersborg.se" in reply.text
+
+
+def test_an_unreachable_database_gives_a_polite_reply(turn):
+    use_repository(ContentRepository(session_factory("postgresql://nobody@127.0.0.1:1/none")))
+    reply = turn(ActionAnswerTopic(), "varför", "ask_why")
+    assert reply.responses == ["utter_content_unavailable"]
