@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content.repository import ContentRepository, ContentUnavailable
+from bot.messages import TECHNICAL_ERROR
 
 logger = logging.getLogger(__name__)
 
@@ -44,16 +45,16 @@ def with_citation(text: str, repo: ContentRepository) -> str:
     return f"{text}\n\n{repo.site().citation}"
 
 
-def send_topic(
-    dispatcher: CollectingDispatcher, repo: ContentRepository, key: str, fallback: str
-) -> None:
-    """Send a stored reply that cites nothing (out of scope, no answer), or the
-    domain's generic `fallback` response when staff have deleted it."""
+def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: str) -> None:
+    """Send one of the store's replies that cite nothing (out of scope, no answer).
+
+    Import validation keeps these topics in the store; their absence means
+    a broken store, and the resident gets the technical-error message.
+    """
     topic = repo.topic(key)
     if topic is None:
-        dispatcher.utter_message(response=fallback)
-    else:
-        dispatcher.utter_message(text=topic.body)
+        raise ContentUnavailable(f"the required topic {key!r} is missing")
+    dispatcher.utter_message(text=topic.body)
 
 
 class ContentAction(Action):
@@ -66,7 +67,7 @@ class ContentAction(Action):
             return self.answer(dispatcher, tracker, repository())
         except ContentUnavailable:
             logger.exception("Content store unavailable in %s", self.name())
-            dispatcher.utter_message(response="utter_content_unavailable")
+            dispatcher.utter_message(text=TECHNICAL_ERROR)
             return []
 
     @abstractmethod

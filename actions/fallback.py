@@ -19,7 +19,7 @@ class ActionOutOfScope(ContentAction):
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> List[Dict[Text, Any]]:
-        send_topic(dispatcher, repo, "out_of_scope", fallback="utter_no_answer")
+        send_topic(dispatcher, repo, "out_of_scope")
         return []
 
 

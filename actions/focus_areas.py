@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, latest_intent, latest_entity, with_citation
+from actions.base import ContentAction, latest_intent, send_topic, latest_entity, with_citation
 from bot.content.matching import best_match
 from bot.content.records import FocusAreaRecord
 from bot.content.repository import ContentRepository
@@ -38,7 +38,7 @@ class ActionFocusAreas(ContentAction):
     ) -> List[Dict[Text, Any]]:
         areas = repo.focus_areas()
         if not areas:
-            dispatcher.utter_message(response="utter_no_answer")
+            send_topic(dispatcher, repo, "no_answer")
             return []
         wanted = latest_entity(tracker, "focus_area")
         area = None

@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, latest_intent, latest_entity, with_citation
+from actions.base import ContentAction, latest_intent, send_topic, latest_entity, with_citation
 from bot.content.matching import best_match, normalise
 from bot.content.records import PartnerRecord
 from bot.content.repository import ContentRepository
@@ -56,7 +56,7 @@ class ActionPartners(ContentAction):
     ) -> List[Dict[Text, Any]]:
         partners = repo.partners()
         if not partners:
-            dispatcher.utter_message(response="utter_no_answer")
+            send_topic(dispatcher, repo, "no_answer")
             return []
         place = latest_entity(tracker, "country") or latest_entity(tracker, "continent")
         kind_value = latest_entity(tracker, "partner_kind")

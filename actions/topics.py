@@ -26,7 +26,7 @@ class ActionAnswerTopic(ContentAction):
         intent = latest_intent(tracker)
         topic = repo.topic(topic_key(intent))
         if topic is None:
-            send_topic(dispatcher, repo, "no_answer", fallback="utter_no_answer")
+            send_topic(dispatcher, repo, "no_answer")
         else:
             dispatcher.utter_message(text=with_citation(topic.body, repo))
         return []

@@ -2,6 +2,7 @@
 
 setup                       build the spaCy pipeline, migrate and seed the content store
 run                         start the local stack (used by `make run`)
+portal                      serve the portal only (port 8080)
 content migrate|seed        bring the content database up to date / seed it if empty
 content import PATH         replace the store with a YAML bundle (file or directory)
 content export [PATH]       write the store as one YAML bundle (stdout by default)
@@ -40,6 +41,13 @@ def _run(_args: argparse.Namespace) -> int:
     return run_stack()
 
 
+def _portal(_args: argparse.Namespace) -> int:
+    from bot.portal.app import serve
+
+    serve()
+    return 0
+
+
 def _content(args: argparse.Namespace) -> int:
     from bot.content.bundle import BundleError, dump_bundle, export_content
     from bot.content.db import session_factory
@@ -74,6 +82,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("setup", help="prepare the pipeline and the content store").set_defaults(func=_setup)
     commands.add_parser("run", help="start the local stack").set_defaults(func=_run)
+    commands.add_parser("portal", help="serve the portal only").set_defaults(func=_portal)
     content = commands.add_parser("content", help="manage the content store")
     content.add_argument("action", choices=["migrate", "seed", "import", "export"])
     content.add_argument("path", nargs="?")

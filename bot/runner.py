@@ -51,6 +51,12 @@ def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.g
              "--cors", settings.portal_url, "--cors", f"http://127.0.0.1:{settings.portal_port}"],
             f"{settings.rasa_url}/webhooks/rest/",
         ),
+        Service(
+            "portal",
+            "portal",
+            [sys.executable, "-m", "bot", "portal"],
+            f"http://127.0.0.1:{settings.portal_port}/healthz",
+        ),
     ]
 
 
@@ -76,29 +82,41 @@ class Stack:
         return env
 
     def start(self, say=print, timeout: float = 240) -> None:
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        env = self.child_environment()
+        """Start every service and wait until each answers its health check."""
         for service in self.services:
             say(f"… starting the {service.label}")
-            log = open(LOG_DIR / f"{service.name}.log", "ab")
+            self._launch(service)
+        self._wait_until_up(self.services, say, timeout)
+
+    def restart(self, name: str, timeout: float = 240) -> None:
+        """Start one stopped service again (tests of failure and recovery)."""
+        service = next(s for s in self.services if s.name == name)
+        self._launch(service)
+        self._wait_until_up([service], lambda _message: None, timeout)
+
+    def _launch(self, service: Service) -> None:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path(service), "ab") as log:
             self.processes[service.name] = subprocess.Popen(
-                service.argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                service.argv, cwd=ROOT, env=self.child_environment(), stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
             )
+
+    def _wait_until_up(self, services: List[Service], say, timeout: float) -> None:
         started = time.monotonic()
-        waiting = list(self.services)
+        waiting = list(services)
         while waiting:
             for service in list(waiting):
                 self._check_alive(service)
                 if is_up(service.health_url):
                     say(f"✓ {service.label} is up ({time.monotonic() - started:.0f} s)")
                     waiting.remove(service)
-            if time.monotonic() - started > timeout:
+            if waiting and time.monotonic() - started > timeout:
                 raise RuntimeError(f"{waiting[0].label} started too slowly; see {self.log_path(waiting[0])}")
             time.sleep(0.5)
 
     def log_path(self, service: Service) -> Path:
-        return LOG_DIR / f"{service.name}.log"
+        return LOG_DIR / f"{self.settings.log_prefix}{service.name}.log"
 
     def _check_alive(self, service: Service) -> None:
         code = self.processes[service.name].poll()
@@ -150,6 +168,7 @@ def run_stack() -> int:
             stack.start()
             print(
                 "\nEverything is up.\n"
+                f"  Chat in the browser: {settings.portal_url}/\n"
                 f"  Chat over REST:  POST {settings.rasa_url}/webhooks/rest/webhook\n"
                 f"                   body: {{\"sender\": \"me\", \"message\": \"Vilka vänorter har ni?\"}}\n"
                 "  Chat in the terminal: make shell\n"

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Dict
 
+from bot.content import db
 from bot.paths import VAR_DIR
 
 
@@ -24,6 +25,8 @@ class StackSettings:
     tracker_db: str = field(
         default_factory=lambda: os.environ.get("TRACKER_DB", str(VAR_DIR / "tracker.db"))
     )
+    database_url: str = field(default_factory=db.database_url)
+    log_prefix: str = ""
 
     @property
     def action_endpoint(self) -> str:
@@ -34,6 +37,11 @@ class StackSettings:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
+    def public_rasa_url(self) -> str:
+        """Where browsers reach Rasa (the widget's data-bot-url)."""
+        return os.environ.get("PUBLIC_RASA_URL", f"http://localhost:{self.rasa_port}")
+
+    @property
     def portal_url(self) -> str:
         return f"http://localhost:{self.portal_port}"
 
@@ -42,6 +50,7 @@ class StackSettings:
         return {
             "ACTION_ENDPOINT_URL": self.action_endpoint,
             "TRACKER_DB": self.tracker_db,
+            "DATABASE_URL": self.database_url,
             "RASA_PORT": str(self.rasa_port),
             "ACTION_PORT": str(self.action_port),
             "PORTAL_PORT": str(self.portal_port),

@@ -1,15 +1,21 @@
-"""Shared fixtures: a freshly migrated and seeded content store per test."""
+"""Shared fixtures: a seeded content store per test, the live system per session."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Dict, Iterator, List
 
 import pytest
+import requests
 
 from actions.base import use_repository
 from bot.content.db import session_factory
 from bot.content.repository import ContentRepository
 from bot.content.store import migrate, seed_if_empty
+from bot.paths import MODEL_DIR
+from bot.runner import Stack, stack_services
+from bot.settings import StackSettings
+
+MODEL = MODEL_DIR / "bot.tar.gz"
 
 
 @pytest.fixture
@@ -32,3 +38,42 @@ def repo(sessions) -> Iterator[ContentRepository]:
     use_repository(repository)
     yield repository
     use_repository(None)
+
+
+class LiveStack:
+    """The real servers (Rasa, actions, portal) on test ports, with their own databases."""
+
+    def __init__(self, stack: Stack, settings: StackSettings) -> None:
+        self.stack = stack
+        self.settings = settings
+
+    def chat(self, sender: str, text: str, timeout: float = 30) -> List[Dict[str, Any]]:
+        """Send one message over the REST channel; the bot's replies."""
+        reply = requests.post(
+            f"{self.settings.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=timeout,
+        )
+        reply.raise_for_status()
+        return reply.json()
+
+    def text(self, sender: str, message: str) -> str:
+        return "\n".join(m.get("text", "") for m in self.chat(sender, message))
+
+
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory) -> Iterator[LiveStack]:
+    """Starts the whole system once per test session (about a minute)."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}; run the tests through `make test`")
+    folder = tmp_path_factory.mktemp("stack")
+    content = f"sqlite:///{folder / 'content.db'}"
+    migrate(content)
+    seed_if_empty(content)
+    settings = StackSettings(
+        rasa_port=15005, action_port=15055, portal_port=18080,
+        tracker_db=str(folder / "tracker.db"), database_url=content, log_prefix="test-",
+    )
+    with Stack(stack_services(settings, MODEL), settings) as stack:
+        stack.start(say=lambda _message: None)
+        yield LiveStack(stack, settings)

@@ -14,18 +14,9 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 
-logger = logging.getLogger(__name__)
+from bot.messages import EMPTY_MESSAGE, MAX_MESSAGE_CHARS, TECHNICAL_ERROR, TOO_LONG
 
-MAX_MESSAGE_CHARS = 1000
-EMPTY_MESSAGE_REPLY = "Skriv gärna en fråga om Vänersborgs kommuns internationella arbete."
-TOO_LONG_REPLY = (
-    f"Ditt meddelande är för långt för mig. Skriv gärna en kortare fråga, "
-    f"högst {MAX_MESSAGE_CHARS} tecken."
-)
-NO_REPLY_FALLBACK = (
-    "Jag kan tyvärr inte svara just nu på grund av ett tekniskt fel. "
-    "Försök igen om en stund."
-)
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
@@ -47,10 +38,10 @@ def guarded(on_new_message: Handler) -> Handler:
     async def handle(message: UserMessage) -> None:
         text = (message.text or "").strip()
         if not text:
-            await message.output_channel.send_text_message(message.sender_id, EMPTY_MESSAGE_REPLY)
+            await message.output_channel.send_text_message(message.sender_id, EMPTY_MESSAGE)
             return
         if len(text) > MAX_MESSAGE_CHARS:
-            await message.output_channel.send_text_message(message.sender_id, TOO_LONG_REPLY)
+            await message.output_channel.send_text_message(message.sender_id, TOO_LONG)
             return
         try:
             await on_new_message(message)
@@ -58,6 +49,6 @@ def guarded(on_new_message: Handler) -> Handler:
             collector = message.output_channel
             if isinstance(collector, CollectingOutputChannel) and collector.messages == []:
                 logger.error("No reply for sender %s; sent the fallback", message.sender_id)
-                await collector.send_text_message(message.sender_id, NO_REPLY_FALLBACK)
+                await collector.send_text_message(message.sender_id, TECHNICAL_ERROR)
 
     return handle

@@ -20,6 +20,8 @@ from bot.content import models
 from bot.content.matching import normalise
 
 SECTIONS = ("site", "topics", "focus_areas", "partners")
+# Replies the bot needs whatever the question: "not my area" and "I don't know".
+REQUIRED_TOPICS = ("out_of_scope", "no_answer")
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,11 @@ def _validate(bundle: Dict[str, Any]) -> List[Problem]:
     if problems:
         return problems
     problems += _duplicates(bundle["topics"], lambda t: [t["key"]], "ämnesnyckeln")
+    keys = {t["key"] for t in bundle["topics"]}
+    problems += [
+        Problem("innehållet", 0, f"ämnet ”{key}” krävs av boten och saknas")
+        for key in REQUIRED_TOPICS if key not in keys
+    ]
     problems += _duplicates(bundle["focus_areas"], lambda f: [f["title"]], "fokusområdet")
     problems += _duplicates(
         bundle["partners"], lambda p: [p["name"], *p.get("aliases", [])], "partnernamnet eller aliaset"

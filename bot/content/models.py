@@ -1,13 +1,14 @@
-"""SQLAlchemy models for everything the bot states.
+"""SQLAlchemy models for everything the bot states, its history and the portal's users.
 
 Every editable row carries a `version` column that SQLAlchemy checks on update,
-so two editors saving the same row cannot silently overwrite each other.
+so two editors saving the same row cannot silently overwrite each other; every
+save also writes a `ContentVersion` row (who, when, a snapshot) for history.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, Date, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base, declared_attr
 
 Base = declarative_base()
@@ -74,3 +75,57 @@ class Partner(_Versioned, Base):
     kind = Column(String(20), nullable=False, default="partner")
     description = Column(Text, nullable=False, default="")
     aliases = Column(JSON, nullable=False, default=list)
+
+
+class QAEntry(_Versioned, Base):
+    """A question-and-answer entry written by staff, found by retrieval (no retraining)."""
+
+    __tablename__ = "qa_entry"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(300), nullable=False, unique=True)
+    answer = Column(Text, nullable=False)
+    examples = Column(JSON, nullable=False, default=list)
+
+
+ROLES = ("redaktör", "admin")
+
+
+class User(Base):
+    """A member of staff who signs in to the portal.
+
+    No `version` column: logins update the failure counter concurrently, and
+    a lost increment is harmless where a refused login would not be.
+    `session_epoch` is stored in the session cookie; raising it (logout,
+    deactivation, new password) makes every earlier cookie worthless.
+    """
+
+    __tablename__ = "portal_user"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80), nullable=False, unique=True)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(20), nullable=False, default="redaktör")
+    active = Column(Boolean, nullable=False, default=True)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime, nullable=True)
+    session_epoch = Column(Integer, nullable=False, default=0)
+    created_at = Column(DateTime, nullable=False, default=_now)
+    last_login_at = Column(DateTime, nullable=True)
+
+
+class ContentVersion(Base):
+    """One saved state of a content row: who saved it, when, and a JSON snapshot.
+
+    `entity_id` is cleared when a whole-store import replaces the rows, so the
+    history of an old row never shows up under a new row that reuses its id.
+    """
+
+    __tablename__ = "content_version"
+    __table_args__ = (Index("ix_content_version_entity", "entity_type", "entity_id"),)
+    id = Column(Integer, primary_key=True)
+    entity_type = Column(String(30), nullable=False)
+    entity_id = Column(Integer, nullable=True)
+    version = Column(Integer, nullable=False)
+    action = Column(String(20), nullable=False)
+    username = Column(String(80), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=_now)
+    snapshot = Column(JSON, nullable=False)

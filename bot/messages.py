@@ -1,0 +1,13 @@
+"""System messages to residents that must work even when the content store is down."""
+
+MAX_MESSAGE_CHARS = 1000
+
+TECHNICAL_ERROR = (
+    "Jag kan tyvärr inte svara just nu på grund av ett tekniskt fel. "
+    "Försök igen om en stund."
+)
+EMPTY_MESSAGE = "Skriv gärna en fråga om Vänersborgs kommuns internationella arbete."
+TOO_LONG = (
+    "Ditt meddelande är för långt för mig. Skriv gärna en kortare fråga, "
+    f"högst {MAX_MESSAGE_CHARS} tecken."
+)

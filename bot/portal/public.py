@@ -1,0 +1,26 @@
+"""Public routes: the demo page, the widget's static files and a health check."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict
+
+import aiohttp_jinja2
+from aiohttp import web
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@aiohttp_jinja2.template("demo.html")
+async def demo_page(request: web.Request) -> Dict[str, Any]:
+    settings = request.app["settings"]
+    return {"bot_url": settings.public_rasa_url}
+
+
+async def health(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/", demo_page, name="demo")
+    app.router.add_get("/healthz", health, name="health")
+    app.router.add_static("/static/", STATIC_DIR, name="static")

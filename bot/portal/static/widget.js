@@ -1,0 +1,540 @@
+/*
+ * Vänersborgs kommun – chat widget for questions about the municipality's
+ * international work. Plain JavaScript, no dependencies, no build step.
+ *
+ * Embed with one tag:
+ *   <script src=".../static/widget.js" data-bot-url="http://localhost:5005" defer></script>
+ *
+ * It talks to Rasa's REST channel (POST {bot-url}/webhooks/rest/webhook),
+ * loads widget.css from the script's own folder and keeps the conversation
+ * in sessionStorage so that it survives reloads and navigation.
+ *
+ * Safe under a strict Content-Security-Policy (script-src 'self';
+ * style-src 'self'): no inline styles or scripts, no eval, and all text from
+ * the bot or the resident is inserted with textContent.
+ */
+(function () {
+  "use strict";
+
+  if (window.vbwChat) return; // embedded twice: keep the first one
+  window.vbwChat = true;
+
+  var script = document.currentScript ||
+    document.querySelector("script[data-bot-url][src*='widget.js']");
+  var scriptSrc = (script && script.src) || "";
+  var baseUrl = scriptSrc.replace(/[^/]*([?#].*)?$/, "");
+  var botUrl = ((script && script.getAttribute("data-bot-url")) || "").replace(/\/+$/, "");
+  var endpoint = botUrl + "/webhooks/rest/webhook";
+  var storeKey = "vbw:" + (botUrl || location.host);
+
+  var MAX_CHARS = 1000;
+  var MAX_HISTORY = 200;
+  var TIMEOUT_MS = 30000;
+
+  var T = {
+    launcher: "Chatta med oss",
+    title: "Fråga om kommunens internationella arbete",
+    close: "Stäng chatten",
+    restart: "Ny konversation",
+    privacy: "Skriv inte personuppgifter som personnummer, telefonnummer eller e-post. " +
+      "Samtalet sparas en begränsad tid för att förbättra tjänsten, och sådana uppgifter " +
+      "maskeras automatiskt.",
+    log: "Konversation",
+    you: "Du: ",
+    bot: "Assistenten: ",
+    typing: "Assistenten skriver …",
+    inputLabel: "Skriv din fråga",
+    send: "Skicka",
+    count: function (n) { return n + " av " + MAX_CHARS + " tecken"; },
+    suggestions: "Förslag på frågor",
+    feedbackQ: "Var svaret till hjälp?",
+    yes: "Ja",
+    no: "Nej",
+    thanks: "Tack för din återkoppling!",
+    newTab: " (öppnas i ny flik)",
+    unsent: "Inte skickat ännu",
+    error: "Chattassistenten går inte att nå just nu. Ingenting av det du skrivit har försvunnit. " +
+      "Försök igen om en stund.",
+    retry: "Försök igen"
+  };
+
+  /* ---------- state, kept in sessionStorage ---------- */
+
+  function newSenderId() {
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return "web-" + Array.prototype.map.call(bytes, function (b) {
+      return (b + 256).toString(16).slice(1);
+    }).join("");
+  }
+
+  function freshState() {
+    // messages: {who: "user"|"bot", text, buttons?, turn?, fb?, thanks?, unsent?}
+    // outbox: {message, metadata, silent?, ref?, fbRef?}
+    return { sender: newSenderId(), messages: [], outbox: [], open: false, failed: false, draft: "" };
+  }
+
+  var memory = null;
+  function load() {
+    try {
+      var raw = window.sessionStorage.getItem(storeKey);
+      if (raw) {
+        var s = JSON.parse(raw);
+        if (s && typeof s.sender === "string" && Array.isArray(s.messages) && Array.isArray(s.outbox)) {
+          return s;
+        }
+      }
+    } catch (e) { /* storage blocked or corrupt: start afresh */ }
+    return memory || freshState();
+  }
+  function save() {
+    if (state.messages.length > MAX_HISTORY) {
+      var drop = state.messages.length - MAX_HISTORY;
+      state.messages.splice(0, drop);
+      state.outbox.forEach(function (o) {
+        if (typeof o.ref === "number") o.ref -= drop;
+        if (typeof o.fbRef === "number") o.fbRef -= drop;
+      });
+      state.msgBase = (state.msgBase || 0) + drop;
+      renderLog();
+    }
+    memory = state;
+    try { window.sessionStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* ignore */ }
+  }
+
+  var state = load();
+  var busy = false;
+
+  /* ---------- DOM helpers ---------- */
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === null || v === undefined || v === false) return;
+        if (k === "text") node.textContent = v;
+        else if (k === "className") node.className = v;
+        else node.setAttribute(k, v === true ? "" : String(v));
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  function icon(path) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "vbw-icon");
+    var p = document.createElementNS(SVG_NS, "path");
+    p.setAttribute("d", path);
+    svg.appendChild(p);
+    return svg;
+  }
+  var ICON_CHAT = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
+  var ICON_CLOSE = "M6 6l12 12M18 6L6 18";
+
+  var LINK_RE = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
+  var TRAILING_RE = /[.,;:!?'"”’)\]}]+$/;
+
+  // Appends text to `parent` as text nodes, <br> for newlines and <a> for URLs.
+  function appendRich(parent, text) {
+    String(text).split(/\r?\n/).forEach(function (line, i) {
+      if (i > 0) parent.appendChild(document.createElement("br"));
+      var last = 0;
+      line.replace(LINK_RE, function (match, offset) {
+        var url = match;
+        var tail = url.match(TRAILING_RE);
+        if (tail) url = url.slice(0, url.length - tail[0].length);
+        var href = /^www\./i.test(url) ? "https://" + url : url;
+        var parsed = null;
+        try { parsed = new URL(href); } catch (e) { parsed = null; }
+        if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || url.length < 5) {
+          return match;
+        }
+        if (offset > last) parent.appendChild(document.createTextNode(line.slice(last, offset)));
+        parent.appendChild(el("a", {
+          href: parsed.href, target: "_blank", rel: "noopener noreferrer", className: "vbw-link"
+        }, [url, el("span", { className: "vbw-sr", text: T.newTab })]));
+        last = offset + url.length;
+        return match;
+      });
+      if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
+    });
+  }
+
+  /* ---------- the widget's DOM ---------- */
+
+  var root, launcher, panel, log, typing, errorBox, errorContent, form, input, counter, sendButton;
+
+  function build() {
+    var link = el("link", { rel: "stylesheet", href: baseUrl + "widget.css" });
+    root = el("aside", { className: "vbw", lang: "sv", "aria-label": "Chattassistent", hidden: true });
+    var reveal = function () { root.hidden = false; };
+    link.addEventListener("load", reveal);
+    link.addEventListener("error", reveal);
+    document.head.appendChild(link);
+
+    launcher = el("button", {
+      type: "button", className: "vbw-launcher", "aria-haspopup": "dialog",
+      "aria-expanded": "false", "aria-controls": "vbw-panel"
+    }, [icon(ICON_CHAT), el("span", { text: T.launcher })]);
+
+    var closeButton = el("button", {
+      type: "button", className: "vbw-close vbw-iconbtn", "aria-label": T.close
+    }, [icon(ICON_CLOSE)]);
+    var restartButton = el("button", { type: "button", className: "vbw-restart", text: T.restart });
+
+    log = el("div", {
+      className: "vbw-log", id: "vbw-log", role: "log", "aria-live": "polite",
+      "aria-relevant": "additions", "aria-label": T.log, tabindex: "0"
+    });
+    typing = el("div", { className: "vbw-msg vbw-bot vbw-typing" }, [
+      el("span", { className: "vbw-sr", text: T.typing }),
+      el("span", { className: "vbw-dots", "aria-hidden": "true" }, [
+        el("span"), el("span"), el("span")
+      ])
+    ]);
+
+    var retryButton = el("button", { type: "button", className: "vbw-retry", text: T.retry });
+    retryButton.addEventListener("click", retry);
+    // The alert region stays in the DOM; its content is inserted on failure so it is announced.
+    errorBox = el("div", { className: "vbw-error", role: "alert" });
+    errorContent = el("div", { className: "vbw-error-inner" }, [el("p", { text: T.error }), retryButton]);
+
+    input = el("textarea", {
+      id: "vbw-input", className: "vbw-input", rows: "2", maxlength: String(MAX_CHARS),
+      "aria-describedby": "vbw-count", autocomplete: "off"
+    });
+    counter = el("span", { id: "vbw-count", className: "vbw-count" });
+    sendButton = el("button", { type: "submit", className: "vbw-send", text: T.send });
+    form = el("form", { className: "vbw-form", novalidate: true }, [
+      el("label", { "for": "vbw-input", className: "vbw-label", text: T.inputLabel }),
+      input,
+      el("div", { className: "vbw-form-row" }, [counter, sendButton])
+    ]);
+
+    panel = el("div", {
+      id: "vbw-panel", className: "vbw-panel", role: "dialog", "aria-labelledby": "vbw-title"
+    }, [
+      el("div", { className: "vbw-header" }, [
+        el("h2", { id: "vbw-title", className: "vbw-title", text: T.title }),
+        closeButton, restartButton
+      ]),
+      el("p", { className: "vbw-privacy", id: "vbw-privacy", text: T.privacy }),
+      log, errorBox, form
+    ]);
+    panel.hidden = true;
+
+    root.appendChild(launcher);
+    root.appendChild(panel);
+    document.body.appendChild(root);
+
+    launcher.addEventListener("click", function () { openPanel(true); });
+    closeButton.addEventListener("click", closePanel);
+    restartButton.addEventListener("click", restart);
+    root.addEventListener("keydown", function (e) {
+      if ((e.key === "Escape" || e.key === "Esc") && !panel.hidden) {
+        e.preventDefault();
+        closePanel();
+      }
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      submitInput();
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        submitInput();
+      }
+    });
+    input.addEventListener("input", function () {
+      state.draft = input.value;
+      updateCounter();
+      save();
+    });
+  }
+
+  function updateCounter() {
+    counter.textContent = T.count(input.value.length);
+    counter.classList.toggle("vbw-count-full", input.value.length >= MAX_CHARS);
+  }
+
+  /* ---------- rendering ---------- */
+
+  function renderMessage(m, index) {
+    var isUser = m.who === "user";
+    var item = el("div", { className: "vbw-msg " + (isUser ? "vbw-user" : "vbw-bot") });
+    var bubble = el("div", { className: "vbw-bubble" }, [
+      el("span", { className: "vbw-sr", text: isUser ? T.you : T.bot })
+    ]);
+    appendRich(bubble, m.text || "");
+    item.appendChild(bubble);
+    if (isUser && m.unsent) {
+      item.classList.add("vbw-unsent");
+      item.appendChild(el("span", { className: "vbw-note", text: T.unsent }));
+    }
+    if (!isUser && m.buttons && m.buttons.length) {
+      var group = el("div", { className: "vbw-quick", role: "group", "aria-label": T.suggestions });
+      m.buttons.forEach(function (b) {
+        var btn = el("button", { type: "button", className: "vbw-chip", text: b.title || b.payload });
+        btn.addEventListener("click", function () {
+          send(b.payload || b.title, b.title || b.payload);
+        });
+        group.appendChild(btn);
+      });
+      item.appendChild(group);
+    }
+    if (!isUser && m.rate) item.appendChild(renderFeedback(m, index));
+    return item;
+  }
+
+  function renderFeedback(m, index) {
+    var qid = "vbw-fb-" + ((state.msgBase || 0) + index);
+    var box = el("div", { className: "vbw-feedback", role: "group", "aria-labelledby": qid }, [
+      el("span", { id: qid, className: "vbw-fbq", text: T.feedbackQ })
+    ]);
+    [["positive", T.yes], ["negative", T.no]].forEach(function (opt) {
+      var btn = el("button", {
+        type: "button", className: "vbw-fb", "data-value": opt[0],
+        "aria-pressed": m.fb === opt[0] ? "true" : "false", text: opt[1]
+      });
+      btn.addEventListener("click", function () { giveFeedback(index, opt[0]); });
+      box.appendChild(btn);
+    });
+    if (m.thanks) box.appendChild(el("span", { className: "vbw-thanks", text: m.thanks }));
+    return box;
+  }
+
+  function renderLog() {
+    if (!log) return;
+    while (log.firstChild) log.removeChild(log.firstChild);
+    state.messages.forEach(function (m, i) { log.appendChild(renderMessage(m, i)); });
+    renderStatus();
+  }
+
+  function nodeOf(index) {
+    var node = log.children[index];
+    return node && node !== typing ? node : null;
+  }
+
+  function markSent(index) {
+    var node = nodeOf(index);
+    if (!node) return;
+    node.classList.remove("vbw-unsent");
+    var note = node.querySelector(".vbw-note");
+    if (note) node.removeChild(note);
+  }
+
+  // Updates the feedback controls in place, so keyboard focus stays where it is.
+  function updateFeedback(index) {
+    var m = state.messages[index];
+    var box = nodeOf(index) && nodeOf(index).querySelector(".vbw-feedback");
+    if (!m || !box) return;
+    Array.prototype.forEach.call(box.querySelectorAll(".vbw-fb"), function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-value") === m.fb ? "true" : "false");
+    });
+    var thanks = box.querySelector(".vbw-thanks");
+    if (thanks && !m.thanks) box.removeChild(thanks);
+    if (m.thanks && !thanks) box.appendChild(el("span", { className: "vbw-thanks", text: m.thanks }));
+  }
+
+  function addMessage(m) {
+    state.messages.push(m);
+    var node = renderMessage(m, state.messages.length - 1);
+    log.insertBefore(node, typing.parentNode === log ? typing : null);
+    scrollDown();
+  }
+
+  function renderStatus() {
+    if (busy) {
+      if (typing.parentNode !== log) log.appendChild(typing);
+    } else if (typing.parentNode === log) {
+      log.removeChild(typing);
+    }
+    if (state.failed && errorContent.parentNode !== errorBox) errorBox.appendChild(errorContent);
+    if (!state.failed && errorContent.parentNode === errorBox) errorBox.removeChild(errorContent);
+    root.classList.toggle("vbw-has-error", !!state.failed);
+    scrollDown();
+  }
+
+  function scrollDown() {
+    if (log) log.scrollTop = log.scrollHeight;
+  }
+
+  /* ---------- opening and closing ---------- */
+
+  function openPanel(focus) {
+    panel.hidden = false;
+    launcher.hidden = true;
+    launcher.setAttribute("aria-expanded", "true");
+    root.classList.add("vbw-open");
+    state.open = true;
+    if (!state.messages.length && !state.outbox.length) {
+      queue({ message: "/greet", silent: true });
+    }
+    save();
+    renderStatus();
+    if (focus) input.focus();
+  }
+
+  function closePanel() {
+    panel.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute("aria-expanded", "false");
+    root.classList.remove("vbw-open");
+    state.open = false;
+    save();
+    launcher.focus();
+  }
+
+  function restart() {
+    var draft = input.value;
+    state = freshState();
+    state.open = true;
+    state.draft = draft;
+    busy = false;
+    renderLog();
+    save();
+    queue({ message: "/greet", silent: true });
+    input.focus();
+  }
+
+  /* ---------- sending ---------- */
+
+  function submitInput() {
+    var text = input.value.trim();
+    if (!text) { input.focus(); return; }
+    input.value = "";
+    state.draft = "";
+    updateCounter();
+    send(text, text);
+  }
+
+  // Shows `display` as the resident's message and sends `payload` to the bot.
+  function send(payload, display) {
+    addMessage({ who: "user", text: display, unsent: true });
+    queue({ message: payload, ref: state.messages.length - 1 });
+  }
+
+  function giveFeedback(index, value) {
+    var m = state.messages[index];
+    if (!m || m.fb === value) return;
+    m.fb = value;
+    m.thanks = "";
+    updateFeedback(index);
+    queue({
+      message: "/feedback" + JSON.stringify({ value: value }),
+      silent: true,
+      fbRef: index,
+      metadata: {
+        feedback: { value: value, message_index: (state.msgBase || 0) + index, bot_text: m.turnText || m.text }
+      }
+    });
+  }
+
+  function queue(item) {
+    state.outbox.push(item);
+    save();
+    pump();
+  }
+
+  function retry() {
+    state.failed = false;
+    save();
+    renderStatus();
+    pump();
+    input.focus();
+  }
+
+  function pump() {
+    if (busy || state.failed || !state.outbox.length) return;
+    var item = state.outbox[0];
+    busy = true;
+    renderStatus();
+    var metadata = item.metadata || {};
+    metadata.widget = { page: location.pathname, lang: "sv" };
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) controller.abort(); }, TIMEOUT_MS);
+    fetch(endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: item.message, metadata: metadata }),
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).then(function (replies) {
+      clearTimeout(timer);
+      if (state.outbox[0] !== item) return; // the conversation was restarted meanwhile
+      state.outbox.shift();
+      busy = false;
+      delivered(item, Array.isArray(replies) ? replies : []);
+      save();
+      renderStatus();
+      pump();
+    }).catch(function () {
+      clearTimeout(timer);
+      if (state.outbox[0] !== item) return;
+      busy = false;
+      state.failed = true;
+      save();
+      renderStatus();
+    });
+  }
+
+  function delivered(item, replies) {
+    if (typeof item.ref === "number" && state.messages[item.ref]) {
+      delete state.messages[item.ref].unsent;
+      markSent(item.ref);
+    }
+    if (typeof item.fbRef === "number") {
+      var rated = state.messages[item.fbRef];
+      if (rated) {
+        rated.thanks = replies.map(function (r) { return r.text || ""; }).join(" ").trim() || T.thanks;
+        updateFeedback(item.fbRef);
+      }
+      return;
+    }
+    var shown = replies.filter(function (r) {
+      return r && (typeof r.text === "string" || Array.isArray(r.buttons));
+    });
+    var turnText = shown.map(function (r) { return r.text || ""; }).join("\n").slice(0, 2000);
+    shown.forEach(function (r, i) {
+      var m = { who: "bot", text: r.text || "" };
+      if (Array.isArray(r.buttons) && r.buttons.length) {
+        m.buttons = r.buttons.map(function (b) {
+          return { title: String(b.title || ""), payload: String(b.payload || b.title || "") };
+        });
+      }
+      if (!item.silent && i === shown.length - 1) {
+        m.rate = true;
+        m.turnText = turnText;
+      }
+      addMessage(m);
+    });
+  }
+
+  /* ---------- start ---------- */
+
+  function start() {
+    build();
+    input.value = state.draft || "";
+    updateCounter();
+    renderLog();
+    if (state.open) openPanel(false);
+    pump(); // finish what a reload interrupted
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

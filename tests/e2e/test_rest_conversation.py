@@ -1,0 +1,91 @@
+"""The real servers, talked to over the REST channel as the widget does."""
+import uuid
+
+import pytest
+
+from bot.messages import EMPTY_MESSAGE, TECHNICAL_ERROR, TOO_LONG
+
+pytestmark = pytest.mark.slow
+
+
+def new_sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:8]}"
+
+
+def test_a_question_gets_a_sourced_answer_from_the_store(live_stack):
+    text = live_stack.text(new_sender(), "Vem har antagit den internationella policyn?")
+    assert "kommunfullmäktige" in text
+    assert "senast uppdaterad 8 maj 2023" in text
+
+
+def test_twin_town_question_names_herning(live_stack):
+    assert "Herning" in live_stack.text(new_sender(), "Vilka vänorter har ni?")
+
+
+def test_follow_up_which_country(live_stack):
+    sender = new_sender()
+    assert "Ravenna i Italien" in live_stack.text(sender, "Berätta om Ravenna")
+    assert "Ravenna ligger i Italien" in live_stack.text(sender, "Vilket land ligger den i?")
+
+
+def test_follow_up_and_another_partner(live_stack):
+    sender = new_sender()
+    assert "Herning i Danmark" in live_stack.text(sender, "Berätta om Herning")
+    assert "Ravenna i Italien" in live_stack.text(sender, "och Ravenna då?")
+
+
+def test_unknown_partner_is_not_invented(live_stack):
+    text = live_stack.text(new_sender(), "Samarbetar ni med Tammerfors?")
+    assert "ingen information om något samarbete med" in text
+
+
+def test_focus_areas_are_listed(live_stack):
+    text = live_stack.text(new_sender(), "vilka fokusområden har ni")
+    assert "Livslångt lärande" in text and "Resurssnåla kretslopp" in text
+
+
+def test_low_confidence_offers_topic_buttons(live_stack):
+    replies = live_stack.chat(new_sender(), "blorp fnask")
+    assert "formulera frågan" in replies[0]["text"]
+    assert {b["payload"] for b in replies[0]["buttons"]} >= {"/ask_focus_areas", "/ask_partners"}
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("", EMPTY_MESSAGE),
+        ("   ", EMPTY_MESSAGE),
+        ("a" * 10_000, TOO_LONG),
+    ],
+)
+def test_empty_and_huge_messages_get_a_polite_answer(live_stack, message, expected):
+    assert live_stack.text(new_sender(), message) == expected
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "😀😀🎉🙈",
+        "<script>alert('x')</script>",
+        "<img src=x onerror=alert(1)>",
+        "'; DROP TABLE partner; --",
+        "Robert'); DELETE FROM topic WHERE ('1'='1",
+    ],
+)
+def test_hostile_or_odd_input_gets_a_sane_swedish_reply(live_stack, message):
+    replies = live_stack.chat(new_sender(), message)
+    assert replies, "the bot went silent"
+    text = " ".join(r.get("text", "") for r in replies)
+    assert "Traceback" not in text and "Exception" not in text
+    assert text != TECHNICAL_ERROR
+    # the store survived: facts are still answered
+    assert "Herning" in live_stack.text(new_sender(), "berätta om herning")
+
+
+def test_action_server_down_still_gets_a_polite_reply(live_stack):
+    live_stack.stack.stop(only="actions")
+    try:
+        assert live_stack.text(new_sender(), "Varför arbetar kommunen internationellt?") == TECHNICAL_ERROR
+    finally:
+        live_stack.stack.restart("actions")
+    assert "globaliserad värld" in live_stack.text(new_sender(), "Varför arbetar kommunen internationellt?")
