@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -57,7 +57,7 @@ def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: s
     dispatcher.utter_message(text=topic.body)
 
 
-class ContentAction(Action):
+class ContentAction(Action, ABC):
     """An action that answers from the content store and never goes silent."""
 
     def run(
