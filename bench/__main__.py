@@ -1,0 +1,91 @@
+"""`make bench`: latency, throughput, training time and memory of the local profile.
+
+Starts its own stack on spare ports with fresh databases, so it can run next
+to `make run`. Results go to results/bench.json and are printed as Markdown.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.load import run_load
+from bot.content.store import migrate, seed_if_empty
+from bot.paths import MODEL_DIR, RESULTS_DIR, ROOT
+from bot.runner import Stack, stack_services
+from bot.settings import StackSettings
+
+
+def resident_memory_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def time_training(out: Path) -> float:
+    """Seconds for a full, forced `rasa train` into a scratch folder."""
+    started = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("rasa")), "train", "--force", "--quiet",
+                    "--out", str(out), "--fixed-model-name", "bench"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def machine() -> str:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor())
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return f"{os.cpu_count()} cores ({cpu}), {memory_gb:.0f} GB RAM, {platform.system()} {platform.release()}"
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        content = f"sqlite:///{folder / 'content.db'}"
+        migrate(content)
+        seed_if_empty(content)
+        settings = StackSettings(rasa_port=25005, action_port=25055, portal_port=28080,
+                                 tracker_db=str(folder / "tracker.db"), database_url=content,
+                                 log_prefix="bench-")
+        results = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
+        print("… starting the stack", flush=True)
+        with Stack(stack_services(settings, MODEL_DIR / "bot.tar.gz"), settings) as stack:
+            started = time.perf_counter()
+            stack.start(say=lambda _m: None)
+            results["startup_seconds"] = round(time.perf_counter() - started, 1)
+            print("… one resident, 200 messages", flush=True)
+            results["one_user"] = asyncio.run(run_load(settings.rasa_url, 1, 200)).summary()
+            print("… 20 residents at once, 20 messages each", flush=True)
+            results["concurrent_20"] = asyncio.run(run_load(settings.rasa_url, 20, 20)).summary()
+            results["rasa_rss_mb"] = round(resident_memory_mb(stack.processes["rasa"].pid))
+        print("… timing a full training run", flush=True)
+        results["training_seconds"] = round(time_training(folder / "models"), 1)
+
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    one, many = results["one_user"], results["concurrent_20"]
+    print(f"""
+Machine: {results['machine']}, {results['date']}
+
+| measure | value |
+|---|---|
+| one resident: p50 / p95 latency | {one['p50_ms']} ms / {one['p95_ms']} ms |
+| 20 concurrent: throughput | {many['throughput_msg_per_s']} messages/s |
+| 20 concurrent: p50 / p95 / p99 latency | {many['p50_ms']} / {many['p95_ms']} / {many['p99_ms']} ms |
+| errors | {one['errors'] + many['errors']} |
+| training (full, forced) | {results['training_seconds']} s |
+| Rasa server resident memory | {results['rasa_rss_mb']} MB |
+| stack start-up | {results['startup_seconds']} s |
+""")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Drives the REST channel: one resident, then many at once."""
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+import uuid
+from dataclasses import dataclass
+from typing import List, Sequence
+
+import aiohttp
+
+QUESTIONS = (
+    "Hej",
+    "Varför arbetar kommunen internationellt?",
+    "Vilka vänorter har ni?",
+    "Berätta om Ravenna",
+    "Vilket land ligger den i?",
+    "och Herning då?",
+    "Vilka är fokusområdena?",
+    "Vad får jag som invånare ut av det?",
+    "Vem har antagit policyn?",
+    "När töms soporna?",
+)
+
+
+@dataclass
+class LoadResult:
+    conversations: int
+    messages: int
+    errors: int
+    seconds: float
+    latencies_ms: List[float]
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+    def summary(self) -> dict:
+        return {
+            "conversations": self.conversations,
+            "messages": self.messages,
+            "errors": self.errors,
+            "throughput_msg_per_s": round(self.messages / self.seconds, 1),
+            "p50_ms": round(self.percentile(50), 1),
+            "p95_ms": round(self.percentile(95), 1),
+            "p99_ms": round(self.percentile(99), 1),
+            "mean_ms": round(statistics.fmean(self.latencies_ms), 1),
+        }
+
+
+async def _conversation(session: aiohttp.ClientSession, url: str, turns: Sequence[str],
+                        latencies: List[float], errors: List[str]) -> None:
+    sender = f"bench-{uuid.uuid4().hex[:10]}"
+    for text in turns:
+        started = time.perf_counter()
+        try:
+            async with session.post(url, json={"sender": sender, "message": text}) as reply:
+                body = await reply.json()
+                if reply.status != 200 or not body:
+                    errors.append(f"{reply.status}: {body!r}"[:200])
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            errors.append(repr(error))
+        latencies.append((time.perf_counter() - started) * 1000)
+
+
+async def run_load(base_url: str, conversations: int, turns_each: int) -> LoadResult:
+    """`conversations` residents at once, each sending `turns_each` messages in turn."""
+    url = f"{base_url}/webhooks/rest/webhook"
+    turns = [QUESTIONS[i % len(QUESTIONS)] for i in range(turns_each)]
+    latencies: List[float] = []
+    errors: List[str] = []
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        await _conversation(session, url, ["Hej"], [], [])  # warm-up
+        started = time.perf_counter()
+        await asyncio.gather(*(
+            _conversation(session, url, turns, latencies, errors) for _ in range(conversations)
+        ))
+        seconds = time.perf_counter() - started
+    return LoadResult(conversations, len(latencies), len(errors), seconds, latencies)
