@@ -1,6 +1,7 @@
 """Shared fixtures: a seeded content store per test, the live system per session."""
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -61,6 +62,18 @@ class LiveStack:
         return "\n".join(m.get("text", "") for m in self.chat(sender, message))
 
 
+def free_ports(count: int) -> List[int]:
+    """Ports nobody listens on now, so parallel test runs do not collide."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory) -> Iterator[LiveStack]:
     """Starts the whole system once per test session (about a minute)."""
@@ -70,8 +83,9 @@ def live_stack(tmp_path_factory) -> Iterator[LiveStack]:
     content = f"sqlite:///{folder / 'content.db'}"
     migrate(content)
     seed_if_empty(content)
+    rasa_port, action_port, portal_port = free_ports(3)
     settings = StackSettings(
-        rasa_port=15005, action_port=15055, portal_port=18080,
+        rasa_port=rasa_port, action_port=action_port, portal_port=portal_port,
         tracker_db=str(folder / "tracker.db"), database_url=content, log_prefix="test-",
     )
     with Stack(stack_services(settings, MODEL), settings) as stack:

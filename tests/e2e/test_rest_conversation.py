@@ -45,7 +45,7 @@ def test_focus_areas_are_listed(live_stack):
 
 
 def test_low_confidence_offers_topic_buttons(live_stack):
-    replies = live_stack.chat(new_sender(), "blorp fnask")
+    replies = live_stack.chat(new_sender(), "/nlu_fallback")
     assert "formulera frågan" in replies[0]["text"]
     assert {b["payload"] for b in replies[0]["buttons"]} >= {"/ask_focus_areas", "/ask_partners"}
 
@@ -57,6 +57,7 @@ def test_low_confidence_offers_topic_buttons(live_stack):
         ("   ", EMPTY_MESSAGE),
         ("a" * 10_000, TOO_LONG),
     ],
+    ids=["empty", "blank", "10000-chars"],
 )
 def test_empty_and_huge_messages_get_a_polite_answer(live_stack, message, expected):
     assert live_stack.text(new_sender(), message) == expected
@@ -71,6 +72,7 @@ def test_empty_and_huge_messages_get_a_polite_answer(live_stack, message, expect
         "'; DROP TABLE partner; --",
         "Robert'); DELETE FROM topic WHERE ('1'='1",
     ],
+    ids=["emoji", "script-tag", "img-onerror", "sql-drop", "sql-delete"],
 )
 def test_hostile_or_odd_input_gets_a_sane_swedish_reply(live_stack, message):
     replies = live_stack.chat(new_sender(), message)
