@@ -15,7 +15,7 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup train run test shell bench lock clean
+.PHONY: help setup train run test shell bench lock clean chromium
 
 help:
 	@echo "make run    set up, train if needed, start the bot (REST :5005, actions :5055)"
@@ -52,7 +52,16 @@ train: $(MODEL)
 run: setup $(MODEL)
 	@$(PY) -m bot run
 
-test: setup $(MODEL)
+# Browser tests: Debian's Chromium (never `playwright install`) and axe-core from npm.
+chromium:
+	@command -v /usr/bin/chromium >/dev/null || (echo "… installing Debian's Chromium"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+node_modules/.installed: package.json package-lock.json
+	@echo "… installing the JavaScript test tools (npm ci)"
+	@npm ci --no-audit --no-fund && touch $@
+
+test: setup $(MODEL) chromium node_modules/.installed
 	@$(PY) -m pytest
 
 shell: setup $(MODEL)

@@ -17,11 +17,12 @@ from bot.content.matching import best_match, normalise
 from bot.content.records import PartnerRecord
 from bot.content.repository import ContentRepository
 
-KIND_LABELS = {
-    "twin_town": "vänort",
-    "partner": "samarbetspart",
+# Stored kind → its Swedish name in the plural.
+KIND_PLURALS = {
+    "twin_town": "vänorter",
+    "partner": "samarbetsparter",
     "network": "nätverk",
-    "regional": "regional organisation",
+    "regional": "regionala organisationer",
 }
 # Normalised values of the `partner_kind` entity → stored kind.
 KIND_BY_ENTITY = {"vanort": "twin_town", "natverk": "network", "regional organisation": "regional"}
@@ -68,9 +69,8 @@ class ActionPartners(ContentAction):
             missing = f"Jag har ingen information om samarbetsparter i {place}."
         elif kind:
             chosen = [p for p in partners if p.kind == kind]
-            label = KIND_LABELS[kind]
-            heading = f"Kommunens {label}er:" if kind == "twin_town" else f"Kommunens {label}:"
-            missing = f"Jag har ingen uppgift om vilka som är kommunens {kind_value}."
+            heading = f"Kommunens {KIND_PLURALS[kind]}:"
+            missing = f"Jag har ingen uppgift om vilka kommunens {KIND_PLURALS[kind]} är."
         else:
             chosen = partners
             heading = "Vänersborgs kommun har bland annat kontakter med:"

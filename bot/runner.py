@@ -48,7 +48,8 @@ def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.g
             [str(BIN / "rasa"), "run", "--model", str(model),
              "--port", str(settings.rasa_port), "--interface", settings.host,
              "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-             "--cors", settings.portal_url, "--cors", f"http://127.0.0.1:{settings.portal_port}"],
+             # one --cors with every origin: a repeated --cors keeps only the last
+             "--cors", settings.portal_url, f"http://127.0.0.1:{settings.portal_port}"],
             f"{settings.rasa_url}/webhooks/rest/",
         ),
         Service(

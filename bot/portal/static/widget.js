@@ -53,8 +53,8 @@
     thanks: "Tack för din återkoppling!",
     newTab: " (öppnas i ny flik)",
     unsent: "Inte skickat ännu",
-    error: "Chattassistenten går inte att nå just nu. Ingenting av det du skrivit har försvunnit. " +
-      "Försök igen om en stund.",
+    error: "Chattassistenten går inte att nå just nu. Det du har skrivit finns kvar – " +
+      "försök igen om en stund.",
     retry: "Försök igen"
   };
 
@@ -69,8 +69,10 @@
   }
 
   function freshState() {
-    // messages: {who: "user"|"bot", text, buttons?, turn?, fb?, thanks?, unsent?}
-    // outbox: {message, metadata, silent?, ref?, fbRef?}
+    // messages: {who: "user"|"bot", text, buttons?, unsent?, rate?, turnText?, fb?, thanks?}
+    //   (rate: the last bot message of a turn, which gets the feedback buttons)
+    // outbox: requests not yet answered, oldest first: {message, metadata?, silent?, ref?, fbRef?}
+    //   (ref: index of the resident's message it sends; fbRef: index of the rated message)
     return { sender: newSenderId(), messages: [], outbox: [], open: false, failed: false, draft: "" };
   }
 
@@ -220,7 +222,8 @@
     ]);
 
     panel = el("div", {
-      id: "vbw-panel", className: "vbw-panel", role: "dialog", "aria-labelledby": "vbw-title"
+      id: "vbw-panel", className: "vbw-panel", role: "dialog", "aria-labelledby": "vbw-title",
+      "aria-describedby": "vbw-privacy"
     }, [
       el("div", { className: "vbw-header" }, [
         el("h2", { id: "vbw-title", className: "vbw-title", text: T.title }),
