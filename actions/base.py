@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,7 +13,7 @@ from bot.messages import TECHNICAL_ERROR
 
 logger = logging.getLogger(__name__)
 
-_repository: Optional[ContentRepository] = None
+_repository: ContentRepository | None = None
 
 
 def repository() -> ContentRepository:
@@ -24,7 +24,7 @@ def repository() -> ContentRepository:
     return _repository
 
 
-def use_repository(repo: Optional[ContentRepository]) -> None:
+def use_repository(repo: ContentRepository | None) -> None:
     """Point the actions at another store (tests) or back at the default (None)."""
     global _repository
     _repository = repo
@@ -35,7 +35,7 @@ def latest_intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
 
-def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
     """The value of an entity in the resident's latest message, if any."""
     value = next(tracker.get_latest_entity_values(entity), None)
     return str(value) if value else None
@@ -61,8 +61,8 @@ class ContentAction(Action, ABC):
     """An action that answers from the content store and never goes silent."""
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         try:
             return self.answer(dispatcher, tracker, repository())
         except ContentUnavailable:
@@ -73,5 +73,5 @@ class ContentAction(Action, ABC):
     @abstractmethod
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[str, Any]]:
         """Send the answer and return the events to apply."""

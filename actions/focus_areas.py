@@ -1,22 +1,22 @@
 """The international policy's focus areas: the list, or one of them."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, latest_intent, send_topic, latest_entity, with_citation
+from actions.base import ContentAction, latest_entity, latest_intent, send_topic, with_citation
 from bot.content.matching import best_match
 from bot.content.records import FocusAreaRecord
 from bot.content.repository import ContentRepository
 
 
-def _names(area: FocusAreaRecord) -> List[str]:
+def _names(area: FocusAreaRecord) -> list[str]:
     return [area.title, *area.aliases]
 
 
-def format_list(areas: List[FocusAreaRecord]) -> str:
+def format_list(areas: list[FocusAreaRecord]) -> str:
     lines = "\n".join(f"{area.position}. {area.title}" for area in areas)
     return f"Den internationella policyn har {len(areas)} prioriterade fokusområden:\n{lines}"
 
@@ -30,12 +30,12 @@ def format_one(area: FocusAreaRecord, total: int) -> str:
 
 
 class ActionFocusAreas(ContentAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_focus_areas"
 
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[str, Any]]:
         areas = repo.focus_areas()
         if not areas:
             send_topic(dispatcher, repo, "no_answer")

@@ -6,13 +6,13 @@ staff add is found at once, and a place the store does not know gets an honest
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, latest_intent, send_topic, latest_entity, with_citation
+from actions.base import ContentAction, latest_entity, latest_intent, send_topic, with_citation
 from bot.content.matching import best_match, normalise
 from bot.content.records import PartnerRecord
 from bot.content.repository import ContentRepository
@@ -36,7 +36,7 @@ def _place(partner: PartnerRecord) -> str:
     return ", ".join(p for p in (partner.country, partner.continent) if p)
 
 
-def format_partner_lines(partners: List[PartnerRecord]) -> str:
+def format_partner_lines(partners: list[PartnerRecord]) -> str:
     return "\n".join(
         f"• {p.name} ({_place(p)})" if _place(p) else f"• {p.name}" for p in partners
     )
@@ -49,12 +49,12 @@ def _same_place(value: str, place: str) -> bool:
 class ActionPartners(ContentAction):
     """Lists partners, filtered by the country, continent or kind asked about."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_partners"
 
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[str, Any]]:
         partners = repo.partners()
         if not partners:
             send_topic(dispatcher, repo, "no_answer")
@@ -94,12 +94,12 @@ class ActionPartner(ContentAction):
     and `partner_aspect` ("och Ravenna då?" repeats the last kind of question).
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_partner"
 
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[str, Any]]:
         intent = latest_intent(tracker)
         aspect = self._aspect(intent, tracker)
         partners = repo.partners()
@@ -140,8 +140,8 @@ class ActionPartner(ContentAction):
     def _unknown(
         dispatcher: CollectingDispatcher,
         repo: ContentRepository,
-        partners: List[PartnerRecord],
-        named: Optional[str],
+        partners: list[PartnerRecord],
+        named: str | None,
     ) -> None:
         known = format_partner_lines(partners)
         if named:

@@ -1,7 +1,7 @@
 """Answers for the topic intents (`ask_<key>` → topic `<key>`)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -17,12 +17,12 @@ def topic_key(intent: str) -> str:
 
 
 class ActionAnswerTopic(ContentAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_topic"
 
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[str, Any]]:
         intent = latest_intent(tracker)
         topic = repo.topic(topic_key(intent))
         if topic is None:

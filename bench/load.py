@@ -5,8 +5,8 @@ import asyncio
 import statistics
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import List, Sequence
 
 import aiohttp
 
@@ -30,7 +30,7 @@ class LoadResult:
     messages: int
     errors: int
     seconds: float
-    latencies_ms: List[float]
+    latencies_ms: list[float]
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -50,7 +50,7 @@ class LoadResult:
 
 
 async def _conversation(session: aiohttp.ClientSession, url: str, turns: Sequence[str],
-                        latencies: List[float], errors: List[str]) -> None:
+                        latencies: list[float], errors: list[str]) -> None:
     sender = f"bench-{uuid.uuid4().hex[:10]}"
     for text in turns:
         started = time.perf_counter()
@@ -68,8 +68,8 @@ async def run_load(base_url: str, conversations: int, turns_each: int) -> LoadRe
     """`conversations` residents at once, each sending `turns_each` messages in turn."""
     url = f"{base_url}/webhooks/rest/webhook"
     turns = [QUESTIONS[i % len(QUESTIONS)] for i in range(turns_each)]
-    latencies: List[float] = []
-    errors: List[str] = []
+    latencies: list[float] = []
+    errors: list[str] = []
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         await _conversation(session, url, ["Hej"], [], [])  # warm-up

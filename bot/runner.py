@@ -15,7 +15,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
 
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
 from bot.settings import StackSettings
@@ -28,11 +27,11 @@ BIN = Path(sys.executable).parent
 class Service:
     name: str
     label: str
-    argv: List[str]
+    argv: list[str]
     health_url: str
 
 
-def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.gz") -> List[Service]:
+def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.gz") -> list[Service]:
     """The processes of the local stack, in start order."""
     return [
         Service(
@@ -72,12 +71,12 @@ def is_up(url: str) -> bool:
 class Stack:
     """A running set of services; a context manager that always cleans up."""
 
-    def __init__(self, services: List[Service], settings: StackSettings) -> None:
+    def __init__(self, services: list[Service], settings: StackSettings) -> None:
         self.services = services
         self.settings = settings
-        self.processes: Dict[str, subprocess.Popen] = {}
+        self.processes: dict[str, subprocess.Popen] = {}
 
-    def child_environment(self) -> Dict[str, str]:
+    def child_environment(self) -> dict[str, str]:
         env = dict(os.environ, **self.settings.environment())
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         return env
@@ -103,7 +102,7 @@ class Stack:
                 stderr=subprocess.STDOUT, start_new_session=True,
             )
 
-    def _wait_until_up(self, services: List[Service], say, timeout: float) -> None:
+    def _wait_until_up(self, services: list[Service], say, timeout: float) -> None:
         started = time.monotonic()
         waiting = list(services)
         while waiting:
@@ -132,7 +131,7 @@ class Stack:
                 self._check_alive(service)
             time.sleep(1)
 
-    def stop(self, only: Optional[str] = None) -> None:
+    def stop(self, only: str | None = None) -> None:
         names = [only] if only else list(self.processes)
         for name in names:
             process = self.processes.get(name)
@@ -148,7 +147,7 @@ class Stack:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self
 
     def __exit__(self, *exc_info) -> None:

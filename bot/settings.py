@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Dict
 
 from bot.content import db
 from bot.paths import VAR_DIR
@@ -45,7 +44,7 @@ class StackSettings:
     def portal_url(self) -> str:
         return f"http://localhost:{self.portal_port}"
 
-    def environment(self) -> Dict[str, str]:
+    def environment(self) -> dict[str, str]:
         """Variables that endpoints.yml and the child processes read."""
         return {
             "ACTION_ENDPOINT_URL": self.action_endpoint,

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any
 
 import pytest
 import requests
@@ -48,7 +49,7 @@ class LiveStack:
         self.stack = stack
         self.settings = settings
 
-    def chat(self, sender: str, text: str, timeout: float = 30) -> List[Dict[str, Any]]:
+    def chat(self, sender: str, text: str, timeout: float = 30) -> list[dict[str, Any]]:
         """Send one message over the REST channel; the bot's replies."""
         reply = requests.post(
             f"{self.settings.rasa_url}/webhooks/rest/webhook",
@@ -62,7 +63,7 @@ class LiveStack:
         return "\n".join(m.get("text", "") for m in self.chat(sender, message))
 
 
-def free_ports(count: int) -> List[int]:
+def free_ports(count: int) -> list[int]:
     """Ports nobody listens on now, so parallel test runs do not collide."""
     sockets = [socket.socket() for _ in range(count)]
     try:

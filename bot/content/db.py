@@ -6,7 +6,7 @@ SQLite under `var/` by default; `DATABASE_URL` selects another database
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -38,7 +38,7 @@ def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
-@lru_cache(maxsize=None)
+@cache
 def session_factory(url: str | None = None) -> sessionmaker:
     """One session factory (and connection pool) per database URL and process."""
     return sessionmaker(bind=make_engine(url or database_url()), expire_on_commit=False)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable, Iterable, List, Optional, Sequence, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -23,7 +24,7 @@ def normalise(text: str) -> str:
     return " ".join(_WORD.findall(stripped))
 
 
-def _phrases(text: str, max_words: int) -> List[str]:
+def _phrases(text: str, max_words: int) -> list[str]:
     """Every run of 1..max_words consecutive words in the text."""
     words = normalise(text).split()
     return [
@@ -39,7 +40,7 @@ def best_match(
     names: Callable[[Item], Iterable[str]],
     *,
     within_text: bool = False,
-) -> Optional[Item]:
+) -> Item | None:
     """The item whose name (or alias) is most like `query`, if any is close enough.
 
     With `within_text`, `query` is a whole message and every short phrase in it

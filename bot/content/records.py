@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Tuple
 
 SWEDISH_MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -49,7 +48,7 @@ class FocusAreaRecord:
     position: int
     title: str
     description: str
-    aliases: Tuple[str, ...]
+    aliases: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,9 @@ class PartnerRecord:
     continent: str
     kind: str
     description: str
-    aliases: Tuple[str, ...]
+    aliases: tuple[str, ...]
 
     @property
-    def names(self) -> Tuple[str, ...]:
+    def names(self) -> tuple[str, ...]:
         """The name and every alias, for matching residents' wording."""
         return (self.name, *self.aliases)

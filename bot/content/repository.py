@@ -5,8 +5,8 @@ visible on the very next message without any cache to invalidate.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,7 +24,7 @@ class ContentUnavailable(RuntimeError):
 class ContentRepository:
     """Read access to topics, focus areas, partners and the source page."""
 
-    def __init__(self, sessions: Optional[sessionmaker] = None) -> None:
+    def __init__(self, sessions: sessionmaker | None = None) -> None:
         self._sessions = sessions or session_factory()
 
     @contextmanager
@@ -48,14 +48,14 @@ class ContentRepository:
                 last_updated=row.last_updated,
             )
 
-    def topic(self, key: str) -> Optional[TopicAnswer]:
+    def topic(self, key: str) -> TopicAnswer | None:
         with self._session() as session:
             row = session.execute(
                 select(models.Topic).where(models.Topic.key == key)
             ).scalar_one_or_none()
             return TopicAnswer(row.key, row.title, row.body) if row else None
 
-    def focus_areas(self) -> List[FocusAreaRecord]:
+    def focus_areas(self) -> list[FocusAreaRecord]:
         with self._session() as session:
             rows = session.execute(
                 select(models.FocusArea).order_by(models.FocusArea.position)
@@ -65,7 +65,7 @@ class ContentRepository:
                 for r in rows
             ]
 
-    def partners(self) -> List[PartnerRecord]:
+    def partners(self) -> list[PartnerRecord]:
         with self._session() as session:
             rows = session.execute(
                 select(models.Partner).order_by(models.Partner.name)

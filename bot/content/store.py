@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
 
 from alembic import command
 from alembic.config import Config
@@ -18,7 +17,7 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def migrate(url: Optional[str] = None) -> None:
+def migrate(url: str | None = None) -> None:
     """Apply every Alembic migration to the database."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -26,14 +25,14 @@ def migrate(url: Optional[str] = None) -> None:
     command.upgrade(config, "head")
 
 
-def import_file(path: Path, url: Optional[str] = None) -> None:
+def import_file(path: Path, url: str | None = None) -> None:
     """Validate a bundle and replace the whole store with it, in one transaction."""
     bundle = load_bundle(path)
     with session_factory(url)() as session, session.begin():
         replace_content(session, bundle)
 
 
-def seed_if_empty(url: Optional[str] = None, seed: Path = CONTENT_SEED_DIR) -> bool:
+def seed_if_empty(url: str | None = None, seed: Path = CONTENT_SEED_DIR) -> bool:
     """Load the seed content into an empty store; True when it did."""
     with session_factory(url)() as session:
         if session.execute(select(models.SiteInfo.id)).first() is not None:

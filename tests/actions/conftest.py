@@ -1,7 +1,7 @@
 """Helpers to run an action on a made-up turn, as Rasa would call it."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import pytest
 from rasa_sdk import Action, Tracker
@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 def make_tracker(
     text: str,
     intent: str,
-    entities: Tuple[Tuple[str, str], ...] = (),
-    slots: Optional[Dict[str, Any]] = None,
+    entities: tuple[tuple[str, str], ...] = (),
+    slots: dict[str, Any] | None = None,
 ) -> Tracker:
     return Tracker(
         sender_id="test",
@@ -35,14 +35,14 @@ class Turn:
 
     def __init__(self, action: Action, tracker: Tracker) -> None:
         self.dispatcher = CollectingDispatcher()
-        self.events: List[Dict[str, Any]] = action.run(self.dispatcher, tracker, {})
+        self.events: list[dict[str, Any]] = action.run(self.dispatcher, tracker, {})
 
     @property
     def text(self) -> str:
         return "\n".join(m.get("text") or "" for m in self.dispatcher.messages)
 
     @property
-    def responses(self) -> List[str]:
+    def responses(self) -> list[str]:
         return [m["response"] for m in self.dispatcher.messages if m.get("response")]
 
     def slot(self, name: str) -> Any:

@@ -4,8 +4,8 @@ from sqlalchemy import update
 from actions import ActionAnswerTopic, ActionOutOfScope
 from actions.base import use_repository
 from bot.content import models
-from bot.content.repository import ContentRepository
 from bot.content.db import session_factory
+from bot.content.repository import ContentRepository
 from bot.messages import TECHNICAL_ERROR
 
 

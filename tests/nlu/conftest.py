@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 
@@ -20,7 +20,7 @@ class Parser:
         self.loop = asyncio.new_event_loop()
         self.agent = Agent.load(str(MODEL))
 
-    def parse(self, text: str) -> Dict[str, Any]:
+    def parse(self, text: str) -> dict[str, Any]:
         return self.loop.run_until_complete(self.agent.parse_message(text))
 
 
