@@ -42,7 +42,7 @@ def latest_entity(tracker: Tracker, entity: str) -> str | None:
 
 
 def with_citation(text: str, repo: ContentRepository) -> str:
-    return f"{text}\n\n{repo.site().citation}"
+    return f"{text}\n{repo.site().citation}"
 
 
 def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: str) -> None:

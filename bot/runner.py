@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
@@ -29,6 +29,14 @@ class Service:
     label: str
     argv: list[str]
     health_url: str
+    # readiness probe to wait for at start (default: the health URL)
+    ready_url: str | None = None
+    # variables for this process only, on top of the stack's environment
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def wait_url(self) -> str:
+        return self.ready_url or self.health_url
 
 
 def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.gz") -> list[Service]:
@@ -98,7 +106,7 @@ class Stack:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         with open(self.log_path(service), "ab") as log:
             self.processes[service.name] = subprocess.Popen(
-                service.argv, cwd=ROOT, env=self.child_environment(), stdout=log,
+                service.argv, cwd=ROOT, env=dict(self.child_environment(), **service.env), stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )
 
@@ -108,7 +116,7 @@ class Stack:
         while waiting:
             for service in list(waiting):
                 self._check_alive(service)
-                if is_up(service.health_url):
+                if is_up(service.wait_url):
                     say(f"✓ {service.label} is up ({time.monotonic() - started:.0f} s)")
                     waiting.remove(service)
             if waiting and time.monotonic() - started > timeout:
@@ -130,6 +138,13 @@ class Stack:
             for service in self.services:
                 self._check_alive(service)
             time.sleep(1)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Kill one service abruptly (fault tests); `restart` brings it back."""
+        process = self.processes.pop(name)
+        if process.poll() is None:
+            os.killpg(process.pid, sig)
+        process.wait()
 
     def stop(self, only: str | None = None) -> None:
         names = [only] if only else list(self.processes)
@@ -162,7 +177,8 @@ def run_stack() -> int:
     """`make run`: start everything, show where to chat, stop on Ctrl-C."""
     settings = StackSettings()
     stack = Stack(stack_services(settings), settings)
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: it is ignored in background jobs
+        signal.signal(signum, _interrupt)
     with stack:
         try:
             stack.start()
