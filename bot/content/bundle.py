@@ -1,25 +1,29 @@
 """YAML import and export of the whole content store.
 
 A bundle is one mapping with the sections `site`, `topics`, `focus_areas` and
-`partners`; the seed in `data/content/` spreads the sections over one file
-each. Everything is validated before anything is written, and a bad file is
+`partners`, and optionally `qa` (staff-written question-and-answer entries);
+the seed in `data/content/` spreads the sections over one file each. An import
+replaces the whole store, so a bundle without `qa` leaves no Q&A entries.
+Everything is validated before anything is written, and a bad file is
 reported with its name, line and reason (in Swedish, for the staff who edit it).
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple, Union
+from typing import Any
 
 import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.content import models
+from bot.content import history, models
 from bot.content.matching import normalise
 
 SECTIONS = ("site", "topics", "focus_areas", "partners")
+OPTIONAL_SECTIONS = ("qa",)
 # Replies the bot needs whatever the question: "not my area" and "I don't know".
 REQUIRED_TOPICS = ("out_of_scope", "no_answer")
 
@@ -63,7 +67,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_bundle(path: Union[str, Path]) -> Dict[str, Any]:
+def load_bundle(path: str | Path) -> dict[str, Any]:
     """Read a bundle file, or a directory of `*.yml` files, and validate it."""
     path = Path(path)
     files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
@@ -72,16 +76,16 @@ def load_bundle(path: Union[str, Path]) -> Dict[str, Any]:
     return parse_bundle((str(f), f.read_text(encoding="utf-8")) for f in files)
 
 
-def parse_bundle(documents: Iterable[Tuple[str, str]]) -> Dict[str, Any]:
+def parse_bundle(documents: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """Merge and validate YAML documents given as (name, text) pairs."""
-    merged: Dict[str, Any] = {}
-    problems: List[Problem] = []
+    merged: dict[str, Any] = {}
+    problems: list[Problem] = []
     for name, text in documents:
         data = _parse_yaml(name, text)
         if not isinstance(data, dict):
             raise BundleError([Problem(name, 1, "filen ska innehålla en mappning med avsnitt")])
         for section, value in data.items():
-            if section not in SECTIONS:
+            if section not in SECTIONS + OPTIONAL_SECTIONS:
                 problems.append(Problem(name, data.line, f"okänt avsnitt ”{section}”"))
             elif section in merged:
                 problems.append(Problem(name, data.line, f"avsnittet ”{section}” finns redan i en annan fil"))
@@ -90,6 +94,9 @@ def parse_bundle(documents: Iterable[Tuple[str, str]]) -> Dict[str, Any]:
     for section in SECTIONS:
         if section not in merged:
             problems.append(Problem("innehållet", 0, f"avsnittet ”{section}” saknas"))
+    for section in OPTIONAL_SECTIONS:
+        if merged.get(section) is None:
+            merged[section] = []
     if not problems:
         problems = _validate(merged)
     if problems:
@@ -130,11 +137,16 @@ def _aliases(value: Any) -> str:
     return "" if ok else "ska vara en lista med texter"
 
 
+def _examples(value: Any) -> str:
+    ok = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
+    return "" if ok else "ska vara en lista med minst en exempelfråga"
+
+
 def _kind(value: Any) -> str:
     return "" if value in models.PARTNER_KINDS else "ska vara en av " + ", ".join(models.PARTNER_KINDS)
 
 
-Spec = Dict[str, Tuple[bool, Callable[[Any], str]]]
+Spec = dict[str, tuple[bool, Callable[[Any], str]]]
 SITE_SPEC: Spec = {
     "municipality": (True, _text), "municipality_url": (True, _text),
     "source_title": (True, _text), "source_url": (True, _text), "last_updated": (True, _date),
@@ -147,9 +159,10 @@ PARTNER_SPEC: Spec = {
     "name": (True, _text), "country": (False, _optional_text), "continent": (False, _optional_text),
     "kind": (True, _kind), "description": (False, _optional_text), "aliases": (False, _aliases),
 }
+QA_SPEC: Spec = {"title": (True, _text), "answer": (True, _text), "examples": (True, _examples)}
 
 
-def _check_record(record: Any, spec: Spec, what: str, where: Tuple[str, int]) -> List[Problem]:
+def _check_record(record: Any, spec: Spec, what: str, where: tuple[str, int]) -> list[Problem]:
     if not isinstance(record, _Mapping):
         return [Problem(where[0], where[1], f"{what} ska vara en mappning")]
     source, line = record.source, record.line
@@ -163,7 +176,7 @@ def _check_record(record: Any, spec: Spec, what: str, where: Tuple[str, int]) ->
     return problems
 
 
-def _check_list(bundle: Dict[str, Any], section: str, spec: Spec, what: str) -> List[Problem]:
+def _check_list(bundle: dict[str, Any], section: str, spec: Spec, what: str) -> list[Problem]:
     items = bundle[section]
     if not isinstance(items, list):
         return [Problem("innehållet", 0, f"avsnittet ”{section}” ska vara en lista")]
@@ -171,8 +184,8 @@ def _check_list(bundle: Dict[str, Any], section: str, spec: Spec, what: str) -> 
     return [p for item in items for p in _check_record(item, spec, what, where)]
 
 
-def _duplicates(records: List[_Mapping], names: Callable[[_Mapping], Iterable[str]], what: str) -> List[Problem]:
-    seen: Dict[str, str] = {}
+def _duplicates(records: list[_Mapping], names: Callable[[_Mapping], Iterable[str]], what: str) -> list[Problem]:
+    seen: dict[str, str] = {}
     problems = []
     for record in records:
         for name in names(record):
@@ -183,11 +196,12 @@ def _duplicates(records: List[_Mapping], names: Callable[[_Mapping], Iterable[st
     return problems
 
 
-def _validate(bundle: Dict[str, Any]) -> List[Problem]:
+def _validate(bundle: dict[str, Any]) -> list[Problem]:
     problems = _check_record(bundle["site"], SITE_SPEC, "site", ("innehållet", 0))
     problems += _check_list(bundle, "topics", TOPIC_SPEC, "ämne")
     problems += _check_list(bundle, "focus_areas", FOCUS_AREA_SPEC, "fokusområde")
     problems += _check_list(bundle, "partners", PARTNER_SPEC, "partner")
+    problems += _check_list(bundle, "qa", QA_SPEC, "fråga och svar")
     if problems:
         return problems
     problems += _duplicates(bundle["topics"], lambda t: [t["key"]], "ämnesnyckeln")
@@ -200,26 +214,38 @@ def _validate(bundle: Dict[str, Any]) -> List[Problem]:
     problems += _duplicates(
         bundle["partners"], lambda p: [p["name"], *p.get("aliases", [])], "partnernamnet eller aliaset"
     )
+    problems += _duplicates(bundle["qa"], lambda q: [q["title"]], "frågans rubrik")
+    problems += _duplicates(bundle["qa"], lambda q: q["examples"], "exempelfrågan")
     return problems
 
 
-def replace_content(session: Session, bundle: Dict[str, Any]) -> None:
-    """Replace the whole store with a validated bundle (caller commits)."""
-    for model in (models.SiteInfo, models.Topic, models.FocusArea, models.Partner):
+def replace_content(session: Session, bundle: dict[str, Any], who: str = "import") -> None:
+    """Replace the whole store with a validated bundle (caller commits).
+
+    Every new row gets a first history entry by `who`; the history of the
+    replaced rows is kept but unlinked from their ids, which may be reused.
+    """
+    for model in history.MODELS.values():
         session.execute(delete(model))
-    session.add(models.SiteInfo(**dict(bundle["site"])))
-    session.add_all(models.Topic(**dict(t)) for t in bundle["topics"])
-    session.add_all(
+    history.detach_all(session, tuple(history.MODELS))
+    rows: list[models.Base] = [models.SiteInfo(**dict(bundle["site"]))]
+    rows += [models.Topic(**dict(t)) for t in bundle["topics"]]
+    rows += [
         models.FocusArea(position=i, **{"description": "", "aliases": [], **f})
         for i, f in enumerate(bundle["focus_areas"], start=1)
-    )
-    session.add_all(
+    ]
+    rows += [
         models.Partner(**{"country": "", "continent": "", "description": "", "aliases": [], **p})
         for p in bundle["partners"]
-    )
+    ]
+    rows += [models.QAEntry(**dict(q)) for q in bundle.get("qa") or []]
+    session.add_all(rows)
+    session.flush()
+    for row in rows:
+        history.record(session, row, "importerad", who)
 
 
-def export_content(session: Session) -> Dict[str, Any]:
+def export_content(session: Session) -> dict[str, Any]:
     """The whole store as a bundle, in the same shape that `replace_content` takes."""
     site = session.execute(select(models.SiteInfo)).scalars().one()
     return {
@@ -236,8 +262,12 @@ def export_content(session: Session) -> Dict[str, Any]:
             {field: getattr(p, field) for field in PARTNER_SPEC}
             for p in session.execute(select(models.Partner).order_by(models.Partner.name)).scalars()
         ],
+        "qa": [
+            {field: getattr(q, field) for field in QA_SPEC}
+            for q in session.execute(select(models.QAEntry).order_by(models.QAEntry.id)).scalars()
+        ],
     }
 
 
-def dump_bundle(bundle: Dict[str, Any]) -> str:
+def dump_bundle(bundle: dict[str, Any]) -> str:
     return yaml.safe_dump(bundle, allow_unicode=True, sort_keys=False, width=88)

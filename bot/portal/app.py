@@ -1,19 +1,27 @@
-"""The aiohttp application behind port 8080."""
+"""The aiohttp application behind port 8080: the residents' widget and demo
+page (public.py) and the staff and admin pages under /admin (admin/)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.portal import public
+from bot.content.db import session_factory
+from bot.content.editor import ContentEditor
+from bot.portal import admin, public
+from bot.portal.auth import UserStore
 from bot.settings import StackSettings
 
 PORTAL_DIR = Path(__file__).resolve().parent
 
 
-def create_app(settings: StackSettings | None = None) -> web.Application:
+def create_app(settings: StackSettings | None = None, *, secret_key: Optional[str] = None,
+               user_store: Optional[UserStore] = None) -> web.Application:
+    """The portal; `secret_key` (a Fernet key) overrides PORTAL_SECRET_KEY and
+    var/portal_secret.key, and `user_store` the default argon2 parameters (tests)."""
     settings = settings or StackSettings()
     app = web.Application(client_max_size=2 * 1024 * 1024)
     app["settings"] = settings
@@ -23,6 +31,8 @@ def create_app(settings: StackSettings | None = None) -> web.Application:
         autoescape=jinja2.select_autoescape(default=True),
     )
     public.setup(app)
+    sessions = session_factory(settings.database_url)
+    admin.setup(app, ContentEditor(sessions), user_store or UserStore(sessions), secret_key)
     return app
 
 

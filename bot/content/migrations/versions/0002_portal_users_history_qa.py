@@ -21,11 +21,20 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 # The content tables as they are at this revision, with the fields a snapshot keeps.
+_TEXT, _JSON = sa.Text(), sa.JSON()
 _CONTENT = {
-    "site_info": ("site", ("municipality", "municipality_url", "source_title", "source_url", "last_updated")),
-    "topic": ("topic", ("key", "title", "body")),
-    "focus_area": ("focus_area", ("position", "title", "description", "aliases")),
-    "partner": ("partner", ("name", "country", "continent", "kind", "description", "aliases")),
+    "site_info": ("site", {
+        "municipality": _TEXT, "municipality_url": _TEXT, "source_title": _TEXT,
+        "source_url": _TEXT, "last_updated": sa.Date(),
+    }),
+    "topic": ("topic", {"key": _TEXT, "title": _TEXT, "body": _TEXT}),
+    "focus_area": ("focus_area", {
+        "position": sa.Integer(), "title": _TEXT, "description": _TEXT, "aliases": _JSON,
+    }),
+    "partner": ("partner", {
+        "name": _TEXT, "country": _TEXT, "continent": _TEXT, "kind": _TEXT,
+        "description": _TEXT, "aliases": _JSON,
+    }),
 }
 
 
@@ -78,19 +87,15 @@ def _backfill_history(history: sa.Table) -> None:
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     rows = []
     for table_name, (entity_type, fields) in _CONTENT.items():
-        table = sa.table(table_name, sa.column("id"), sa.column("version"),
-                         *(sa.column(f) for f in fields))
-        for row in bind.execute(sa.select(table)).mappings():
+        table = sa.table(
+            table_name, sa.column("id", sa.Integer()), sa.column("version", sa.Integer()),
+            *(sa.column(name, type_) for name, type_ in fields.items()),
+        )
+        for row in bind.execute(sa.select(table).order_by(table.c.id)).mappings():
             snapshot = {"id": row["id"], "version": row["version"]}
             for field in fields:
                 value = row[field]
-                if isinstance(value, str) and field == "aliases":  # SQLite hands JSON back as text
-                    import json
-
-                    value = json.loads(value)
-                if isinstance(value, (dt.date, dt.datetime)):
-                    value = value.isoformat()
-                snapshot[field] = value
+                snapshot[field] = value.isoformat() if isinstance(value, dt.date) else value
             rows.append({
                 "entity_type": entity_type, "entity_id": row["id"], "version": row["version"],
                 "action": "migrerad", "username": "migrering", "created_at": now,

@@ -1,0 +1,92 @@
+"""Logging in and out, the start page and one's own password."""
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp_session import get_session
+
+from bot.content.editor import KINDS, ContentEditor, ValidationFailed
+from bot.portal.admin.common import flash, form_data, render, swedish_time
+from bot.portal.auth import AccountLocked, LoginRefused, UserStore
+from bot.portal.security import USERS_KEY, blocking, current_user, log_in, safe_next
+
+EDITOR_KEY = "editor"
+
+
+def users(request: web.Request) -> UserStore:
+    return request.app[USERS_KEY]
+
+
+def editor(request: web.Request) -> ContentEditor:
+    return request.app[EDITOR_KEY]
+
+
+async def login_form(request: web.Request) -> web.StreamResponse:
+    session = await get_session(request)
+    if session.get("uid"):
+        raise web.HTTPFound("/admin")
+    return await render(request, "admin/login.html", {
+        "next": safe_next(request.query.get("next", "/admin")),
+        "logged_out": "utloggad" in request.query,
+        "username": "",
+    })
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    form = await form_data(request)
+    username = form.get("username", "")
+    target = safe_next(form.get("next", "/admin"))
+    try:
+        account = await blocking(users(request).authenticate, username, form.get("password", ""))
+    except AccountLocked as locked:
+        error = (
+            "För många misslyckade inloggningar. Kontot är låst till "
+            f"{swedish_time(locked.until)}. Försök igen då, eller be en administratör "
+            "att ge dig ett nytt lösenord."
+        )
+        return await render(request, "admin/login.html",
+                            {"error": error, "username": username, "next": target}, status=401)
+    except LoginRefused as refused:
+        return await render(request, "admin/login.html",
+                            {"error": str(refused), "username": username, "next": target}, status=401)
+    await log_in(request, account)
+    raise web.HTTPSeeOther(target)
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    account = current_user(request)
+    if account is not None:
+        await blocking(users(request).end_sessions, account.id)
+    session = await get_session(request)
+    session.invalidate()
+    raise web.HTTPSeeOther("/admin/login?utloggad=1")
+
+
+async def dashboard(request: web.Request) -> web.StreamResponse:
+    content = editor(request)
+    counts = {kind.slug: await blocking(content.count, kind) for kind in KINDS.values()}
+    recent = await blocking(content.recent_changes, 15)
+    return await render(request, "admin/dashboard.html", {"counts": counts, "recent": recent})
+
+
+async def account_form(request: web.Request) -> web.StreamResponse:
+    return await render(request, "admin/account.html", {"errors": {}})
+
+
+async def change_password(request: web.Request) -> web.StreamResponse:
+    account = current_user(request)
+    form = await form_data(request)
+    store = users(request)
+    errors = {}
+    if not await blocking(store.check_password, account.id, form.get("current", "")):
+        errors["current"] = "Det nuvarande lösenordet stämmer inte."
+    else:
+        try:
+            updated = await blocking(store.set_password, account.id, form.get("password", ""),
+                                     form.get("repeat", ""))
+        except ValidationFailed as failed:
+            errors = failed.errors
+        else:
+            await log_in(request, updated)  # the new epoch ended the old session
+            await flash(request, "Ditt lösenord är bytt. Andra inloggningar med ditt konto har avslutats.")
+            raise web.HTTPSeeOther("/admin/account")
+    return await render(request, "admin/account.html", {"errors": errors}, status=422)

@@ -1,0 +1,279 @@
+"""The content editor: lists, search, create, edit with preview, delete,
+history with diffs, restore."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional
+
+from aiohttp import web
+from markupsafe import Markup
+
+from bot.content.editor import (
+    FOCUS_AREAS, KINDS, PARTNERS, ContentEditor, EditConflict, Item, Kind, NotFound,
+    ValidationFailed, protected_topic_keys,
+)
+from bot.content.markup import render_html, to_plain_text
+from bot.portal.admin.account import editor
+from bot.portal.admin.common import error_page, flash, form_data, form_value, render
+from bot.portal.security import blocking, current_user
+
+SAVED = "Ändringarna är sparade. Boten använder dem från nästa meddelande."
+
+
+def _kind(request: web.Request) -> Kind:
+    kind = KINDS.get(request.match_info["kind"])
+    if kind is None:
+        raise web.HTTPNotFound()
+    return kind
+
+
+def _id(request: web.Request, name: str = "id") -> int:
+    return int(request.match_info[name])
+
+
+def _who(request: web.Request) -> str:
+    return current_user(request).username
+
+
+def _item_url(kind: Kind, item_id: int) -> str:
+    return f"/admin/content/{kind.slug}/{item_id}"
+
+
+def _values_of(item: Item) -> Dict[str, str]:
+    return {f.name: form_value(f, item.values.get(f.name)) for f in item.kind.fields}
+
+
+def _submitted(kind: Kind, form: Mapping[str, str]) -> Dict[str, str]:
+    return {f.name: form.get(f.name, "") for f in kind.fields}
+
+
+def _preview(kind: Kind, values: Mapping[str, str]) -> List[Dict[str, Any]]:
+    """Each Markdown field as the chat will send it and as HTML (sanitised)."""
+    return [
+        {
+            "label": field.label,
+            "html": Markup(render_html(values.get(field.name, ""), heading_offset=2)),
+            "text": to_plain_text(values.get(field.name, "")),
+        }
+        for field in kind.fields if field.widget == "markdown"
+    ]
+
+
+async def _positions(request: web.Request, kind: Kind, creating: bool) -> List[int]:
+    if kind is not FOCUS_AREAS:
+        return []
+    count = await blocking(editor(request).count, kind)
+    return list(range(1, count + (2 if creating else 1)))
+
+
+async def _form_page(request: web.Request, kind: Kind, item: Optional[Item], values: Mapping[str, str],
+                     *, errors: Optional[Mapping[str, str]] = None, conflict: Optional[EditConflict] = None,
+                     preview: bool = False, version: Optional[int] = None, status: int = 200) -> web.Response:
+    protected = protected_topic_keys()
+    return await render(request, "admin/edit.html", {
+        "kind": kind,
+        "item": item,
+        "values": values,
+        "errors": errors or {},
+        "conflict": conflict,
+        "preview": _preview(kind, values) if preview else None,
+        "version": version if version is not None else (item.version if item else None),
+        "positions": await _positions(request, kind, item is None),
+        "protected_reason": protected.get(item.values.get("key")) if item and kind.name == "topic" else None,
+    }, status)
+
+
+# ---------------------------------------------------------------- lists and search
+
+
+async def list_items(request: web.Request) -> web.StreamResponse:
+    kind = _kind(request)
+    query = request.query.get("q", "").strip()
+    chosen = {f.name: request.query.get(f.name, "") for f in kind.filters}
+    content = editor(request)
+    everything = await blocking(content.list, kind)
+    items = await blocking(content.list, kind, query, chosen) if query or any(chosen.values()) else everything
+    return await render(request, "admin/list.html", {
+        "kind": kind,
+        "items": items,
+        "total": len(everything),
+        "query": query,
+        "filters": [(f, f.choices(everything), chosen[f.name]) for f in kind.filters],
+        "protected": protected_topic_keys(),
+    })
+
+
+async def search(request: web.Request) -> web.StreamResponse:
+    query = request.query.get("q", "").strip()
+    hits = await blocking(editor(request).search, query) if query else []
+    return await render(request, "admin/search.html", {"query": query, "hits": hits})
+
+
+# ---------------------------------------------------------------- create and edit
+
+
+async def new_form(request: web.Request) -> web.StreamResponse:
+    kind = _kind(request)
+    if not kind.can_create:
+        raise web.HTTPNotFound()
+    values = {f.name: "" for f in kind.fields}
+    if kind is FOCUS_AREAS:
+        values["position"] = str(await blocking(editor(request).count, kind) + 1)
+    if kind is PARTNERS:
+        values["kind"] = "partner"
+    return await _form_page(request, kind, None, values)
+
+
+async def create(request: web.Request) -> web.StreamResponse:
+    kind = _kind(request)
+    if not kind.can_create:
+        raise web.HTTPNotFound()
+    form = await form_data(request)
+    values = _submitted(kind, form)
+    if form.get("do") == "preview":
+        return await _form_page(request, kind, None, values, preview=True)
+    try:
+        item = await blocking(editor(request).create, kind, values, _who(request))
+    except ValidationFailed as failed:
+        return await _form_page(request, kind, None, values, errors=failed.errors, status=422)
+    await flash(request, f"{kind.singular.capitalize()} är skapat. Boten använder det från nästa meddelande."
+                if kind.pronoun == "det" else
+                f"{kind.singular.capitalize()} är skapad. Boten använder den från nästa meddelande.")
+    raise web.HTTPSeeOther(_item_url(kind, item.id))
+
+
+async def edit_form(request: web.Request) -> web.StreamResponse:
+    kind = _kind(request)
+    try:
+        item = await blocking(editor(request).get, kind, _id(request))
+    except NotFound as missing:
+        return await error_page(request, "Finns inte", str(missing), 404)
+    return await _form_page(request, kind, item, _values_of(item))
+
+
+def _version(form: Mapping[str, str]) -> int:
+    try:
+        return int(form.get("version", ""))
+    except ValueError:
+        raise web.HTTPBadRequest(text="Versionen saknas i formuläret.") from None
+
+
+async def update(request: web.Request) -> web.StreamResponse:
+    kind = _kind(request)
+    content = editor(request)
+    form = await form_data(request)
+    values = _submitted(kind, form)
+    version = _version(form)
+    try:
+        item = await blocking(content.get, kind, _id(request))
+    except NotFound as missing:
+        return await error_page(request, "Finns inte", str(missing), 404)
+    if form.get("do") == "preview":
+        return await _form_page(request, kind, item, values, preview=True, version=version)
+    try:
+        await blocking(content.update, kind, item.id, values, version, _who(request))
+    except ValidationFailed as failed:
+        return await _form_page(request, kind, item, values, errors=failed.errors, version=version, status=422)
+    except EditConflict as conflict:
+        # The resident-facing content is untouched; the editor keeps their text and
+        # sees what the other person changed. Saving again now is a deliberate choice.
+        current = conflict.current
+        return await _form_page(request, kind, current or item, values, conflict=conflict,
+                                version=current.version if current else version, status=409)
+    await flash(request, SAVED)
+    raise web.HTTPSeeOther(_item_url(kind, item.id))
+
+
+# ---------------------------------------------------------------- delete
+
+
+async def delete_form(request: web.Request) -> web.StreamResponse:
+    kind = _kind(request)
+    try:
+        item = await blocking(editor(request).get, kind, _id(request))
+    except NotFound as missing:
+        return await error_page(request, "Finns inte", str(missing), 404)
+    reason = protected_topic_keys().get(item.values.get("key")) if kind.name == "topic" else None
+    return await render(request, "admin/delete.html", {"kind": kind, "item": item, "errors": {},
+                                                       "protected_reason": reason})
+
+
+async def delete(request: web.Request) -> web.StreamResponse:
+    kind = _kind(request)
+    content = editor(request)
+    form = await form_data(request)
+    version = _version(form)
+    try:
+        item = await blocking(content.get, kind, _id(request))
+        await blocking(content.delete, kind, item.id, version, _who(request))
+    except NotFound as missing:
+        return await error_page(request, "Finns inte", str(missing), 404)
+    except ValidationFailed as failed:
+        return await render(request, "admin/delete.html",
+                            {"kind": kind, "item": item, "errors": failed.errors}, status=422)
+    except EditConflict as conflict:
+        return await render(request, "admin/delete.html", {
+            "kind": kind, "item": conflict.current or item, "errors": {"": str(conflict)},
+            "conflict": conflict,
+        }, status=409)
+    await flash(request, f"{item.title} är borttagen. Du kan återskapa den från historiken.")
+    raise web.HTTPSeeOther(f"/admin/content/{kind.slug}")
+
+
+# ---------------------------------------------------------------- history and restore
+
+
+async def _current(content: ContentEditor, kind: Kind, item_id: int) -> Optional[Item]:
+    try:
+        return await blocking(content.get, kind, item_id)
+    except NotFound:
+        return None
+
+
+async def history(request: web.Request) -> web.StreamResponse:
+    kind = _kind(request)
+    content = editor(request)
+    entries = await blocking(content.history, kind, _id(request))
+    if not entries:
+        return await error_page(request, "Finns inte", "Det finns ingen historik för det här innehållet.", 404)
+    item = await _current(content, kind, _id(request))
+    return await render(request, "admin/history.html",
+                        {"kind": kind, "item": item, "item_id": _id(request), "entries": entries})
+
+
+async def _version_page(request: web.Request, kind: Kind, item_id: int, entry_id: int,
+                        errors: Optional[Mapping[str, str]] = None, status: int = 200) -> web.Response:
+    content = editor(request)
+    try:
+        entry, previous = await blocking(content.version, kind, item_id, entry_id)
+    except NotFound as missing:
+        return await error_page(request, "Finns inte", str(missing), 404)
+    item = await _current(content, kind, item_id)
+    return await render(request, "admin/version.html", {
+        "kind": kind, "item": item, "item_id": item_id, "entry": entry, "previous": previous,
+        "diff": content.diff(kind, previous.snapshot if previous else None, entry.snapshot),
+        "against_current": content.diff(kind, entry.snapshot, item.values) if item else [],
+        "fields": [(f, entry.snapshot.get(f.name)) for f in kind.fields],
+        "errors": errors or {},
+    }, status)
+
+
+async def version(request: web.Request) -> web.StreamResponse:
+    return await _version_page(request, _kind(request), _id(request), _id(request, "entry"))
+
+
+async def restore(request: web.Request) -> web.StreamResponse:
+    kind = _kind(request)
+    form = await form_data(request)
+    item_id, entry_id = _id(request), _id(request, "entry")
+    expected = int(form["version"]) if form.get("version", "").isdigit() else None
+    try:
+        item = await blocking(editor(request).restore, kind, item_id, entry_id, expected, _who(request))
+    except ValidationFailed as failed:
+        return await _version_page(request, kind, item_id, entry_id, failed.errors, 422)
+    except EditConflict as conflict:
+        return await _version_page(request, kind, item_id, entry_id, {"": str(conflict)}, 409)
+    except NotFound as missing:
+        return await error_page(request, "Finns inte", str(missing), 404)
+    await flash(request, "Den tidigare versionen är återställd som en ny version. "
+                         "Boten använder den från nästa meddelande.")
+    raise web.HTTPSeeOther(_item_url(kind, item.id))

@@ -1,0 +1,136 @@
+"""Import and export (admins only): the whole store as YAML, and the staff's
+Q&A examples as Rasa NLU training data."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import List, Sequence
+
+from aiohttp import web
+from aiohttp.web_request import FileField
+from sqlalchemy import select
+
+from bot.content import models
+from bot.content.bundle import BundleError, Problem, dump_bundle, export_content, parse_bundle, replace_content
+from bot.content.editor import QA
+from bot.content.retrieval import STAFF_INTENT
+from bot.portal.admin.account import editor
+from bot.portal.admin.common import flash, render
+from bot.portal.security import blocking, current_user
+
+NLU_INTENT = STAFF_INTENT
+DOMAIN_SNIPPET = f"""# domain.yml
+intents:
+  - {NLU_INTENT}
+actions:
+  - action_answer_qa
+
+# data/rules/rules.yml
+rules:
+  - rule: staff questions are answered from the store's Q&A entries
+    steps:
+      - intent: {NLU_INTENT}
+      - action: action_answer_qa
+"""
+
+
+def _sessions(request: web.Request):
+    return editor(request).sessions
+
+
+async def page(request: web.Request, problems: Sequence[Problem] = (), status: int = 200,
+               file_name: str = "") -> web.Response:
+    return await render(request, "admin/transfer.html", {
+        "problems": list(problems), "file_name": file_name,
+        "qa_count": await blocking(editor(request).count, QA),
+        "intent": NLU_INTENT, "domain_snippet": DOMAIN_SNIPPET,
+    }, status)
+
+
+async def transfer_page(request: web.Request) -> web.StreamResponse:
+    return await page(request)
+
+
+def _download(text: str, name: str) -> web.Response:
+    return web.Response(
+        text=text, content_type="application/x-yaml", charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _export_text(sessions) -> str:
+    with sessions() as session:
+        return dump_bundle(export_content(session))
+
+
+async def export_store(request: web.Request) -> web.StreamResponse:
+    text = await blocking(_export_text, _sessions(request))
+    return _download(text, f"innehall-{dt.date.today().isoformat()}.yml")
+
+
+async def import_store(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    upload = form.get("file")
+    if not isinstance(upload, FileField) or not upload.filename:
+        return await page(request, [Problem("formuläret", 0, "välj en YAML-fil att importera")], 422)
+    name = upload.filename
+    if form.get("confirm") != "1":
+        return await page(request, [Problem(name, 0, "kryssa i att du förstår att allt innehåll ersätts")],
+                          422, name)
+    try:
+        text = upload.file.read().decode("utf-8")
+    except UnicodeDecodeError:
+        return await page(request, [Problem(name, 0, "filen är inte text i UTF-8")], 422, name)
+    who = current_user(request).username
+    try:
+        counts = await blocking(_import, _sessions(request), name, text, who)
+    except BundleError as error:
+        return await page(request, error.problems, 422, name)
+    await flash(request, (
+        f"{name} är importerad: {counts['topics']} ämnen, {counts['focus_areas']} fokusområden, "
+        f"{counts['partners']} samarbetsparter och {counts['qa']} frågor. "
+        "Boten använder innehållet från nästa meddelande."
+    ))
+    raise web.HTTPSeeOther("/admin/transfer")
+
+
+def _import(sessions, name: str, text: str, who: str) -> dict:
+    """Validate like the command line, then replace everything in one transaction."""
+    bundle = parse_bundle([(name, text)])
+    with sessions() as session, session.begin():
+        replace_content(session, bundle, who=who)
+    return {key: len(bundle.get(key) or []) for key in ("topics", "focus_areas", "partners", "qa")}
+
+
+def nlu_yaml(entries: List[models.QAEntry]) -> str:
+    """The staff's example questions as Rasa 3 NLU data, under one intent."""
+    lines = [
+        "# Staff-written example questions from the portal's Q&A entries, exported",
+        f"# {dt.date.today().isoformat()}. Place this file in data/nlu/ and run `make train`.",
+        f"# All entries share the intent `{NLU_INTENT}`: the action `action_answer_qa`",
+        "# picks the entry by retrieval, so entries can change without retraining.",
+        "# domain.yml must list the intent and the action, and a rule must map them",
+        "# (see the portal's export page); the first time, a developer adds those.",
+        'version: "3.1"',
+        "nlu:",
+    ]
+    examples = [
+        " ".join(example.replace("[", "(").replace("]", ")").split())
+        for entry in entries for example in entry.examples
+    ]
+    if examples:
+        lines += [f"- intent: {NLU_INTENT}", "  examples: |"]
+        lines += [f"    - {example}" for example in examples if example]
+    else:
+        lines[-1] = "nlu: []"
+    return "\n".join(lines) + "\n"
+
+
+def _nlu_text(sessions) -> str:
+    with sessions() as session:
+        entries = list(session.execute(select(models.QAEntry).order_by(models.QAEntry.id)).scalars())
+        return nlu_yaml(entries)
+
+
+async def export_nlu(request: web.Request) -> web.StreamResponse:
+    text = await blocking(_nlu_text, _sessions(request))
+    return _download(text, f"{NLU_INTENT}.yml")
