@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.content.markup import to_plain_text
 from bot.content.repository import ContentRepository, ContentUnavailable
 from bot.messages import TECHNICAL_ERROR
 
@@ -41,6 +42,11 @@ def latest_entity(tracker: Tracker, entity: str) -> str | None:
     return str(value) if value else None
 
 
+def chat_text(markdown: str) -> str:
+    """Staff write Markdown; the chat shows plain text with bullets and links spelled out."""
+    return to_plain_text(markdown)
+
+
 def with_citation(text: str, repo: ContentRepository) -> str:
     return f"{text}\n{repo.site().citation}"
 
@@ -54,7 +60,7 @@ def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: s
     topic = repo.topic(key)
     if topic is None:
         raise ContentUnavailable(f"the required topic {key!r} is missing")
-    dispatcher.utter_message(text=topic.body)
+    dispatcher.utter_message(text=chat_text(topic.body))
 
 
 class ContentAction(Action, ABC):

@@ -36,7 +36,7 @@ def qa_retriever(repo: ContentRepository) -> retrieval.QARetriever:
         retriever = _retrievers.get(repo)
         if retriever is None:
             # The repository's session factory: the same database as every other answer.
-            retriever = retrieval.QARetriever(getattr(repo, "_sessions", None))
+            retriever = retrieval.QARetriever(repo.sessions)
             _retrievers[repo] = retriever
         return retriever
 

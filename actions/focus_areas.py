@@ -6,7 +6,14 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, latest_entity, latest_intent, send_topic, with_citation
+from actions.base import (
+    ContentAction,
+    chat_text,
+    latest_entity,
+    latest_intent,
+    send_topic,
+    with_citation,
+)
 from bot.content.matching import best_match
 from bot.content.records import FocusAreaRecord
 from bot.content.repository import ContentRepository
@@ -26,7 +33,7 @@ def format_one(area: FocusAreaRecord, total: int) -> str:
         f"”{area.title}” är fokusområde {area.position} av {total} "
         f"i kommunens internationella policy."
     )
-    return f"{text} {area.description}".strip()
+    return f"{text} {chat_text(area.description)}".strip()
 
 
 class ActionFocusAreas(ContentAction):

@@ -12,7 +12,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, latest_entity, latest_intent, send_topic, with_citation
+from actions.base import (
+    ContentAction,
+    chat_text,
+    latest_entity,
+    latest_intent,
+    send_topic,
+    with_citation,
+)
 from bot.content.matching import best_match, normalise
 from bot.content.records import PartnerRecord
 from bot.content.repository import ContentRepository
@@ -130,7 +137,7 @@ class ActionPartner(ContentAction):
     @staticmethod
     def _describe(partner: PartnerRecord, aspect: str) -> str:
         if aspect == "description":
-            return partner.description or f"{partner.name} är en av kommunens samarbetsparter."
+            return chat_text(partner.description) or f"{partner.name} är en av kommunens samarbetsparter."
         if partner.country:
             continent = f", i {partner.continent}" if partner.continent else ""
             return f"{partner.name} ligger i {partner.country}{continent}."

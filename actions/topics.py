@@ -6,7 +6,13 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, latest_intent, send_topic, with_citation
+from actions.base import (
+    ContentAction,
+    chat_text,
+    latest_intent,
+    send_topic,
+    with_citation,
+)
 from bot.content.repository import ContentRepository
 
 INTENT_PREFIX = "ask_"
@@ -28,5 +34,5 @@ class ActionAnswerTopic(ContentAction):
         if topic is None:
             send_topic(dispatcher, repo, "no_answer")
         else:
-            dispatcher.utter_message(text=with_citation(topic.body, repo))
+            dispatcher.utter_message(text=with_citation(chat_text(topic.body), repo))
         return []

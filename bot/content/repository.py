@@ -27,6 +27,11 @@ class ContentRepository:
     def __init__(self, sessions: sessionmaker | None = None) -> None:
         self._sessions = sessions or session_factory()
 
+    @property
+    def sessions(self) -> sessionmaker:
+        """The session factory, for read helpers on the same database (Q&A retrieval)."""
+        return self._sessions
+
     @contextmanager
     def _session(self) -> Iterator[Session]:
         try:

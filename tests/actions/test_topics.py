@@ -42,3 +42,15 @@ def test_an_unreachable_database_gives_a_polite_reply(turn):
     use_repository(ContentRepository(session_factory("postgresql://nobody@127.0.0.1:1/none")))
     reply = turn(ActionAnswerTopic(), "varför", "ask_why")
     assert reply.text == TECHNICAL_ERROR
+
+
+def test_markdown_written_by_staff_is_sent_as_plain_chat_text(turn, sessions):
+    with sessions.begin() as session:
+        session.execute(
+            update(models.Topic).where(models.Topic.key == "why")
+            .values(body="**Viktigt:** läs [sidan](https://www.vanersborg.se).\n\n- ett\n- två")
+        )
+    text = turn(ActionAnswerTopic(), "varför", "ask_why").text
+    assert "**" not in text and "](" not in text
+    assert "Viktigt: läs sidan (https://www.vanersborg.se)" in text
+    assert "• ett" in text
