@@ -121,9 +121,10 @@ def screenshot(page: Any, name: str, **options: Any) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One Chromium for the whole test session."""
+    """One Chromium per test module: the sync Playwright loop must stop before
+    the asyncio tests of the next module run in the same thread."""
     require_browser_tools()
     from playwright.sync_api import sync_playwright
 

@@ -173,7 +173,8 @@ def test_new_qa_entries_answer_residents_without_retraining(live_stack, portal, 
 
         unrelated = live_stack.text(sender(), "När töms soptunnan på min gata?")
         assert unrelated == out_of_scope  # other questions still get the out-of-scope reply
-        assert REPHRASE in live_stack.text(sender(), "blorp fnask")
+        nonsense = live_stack.text(sender(), "blorp fnask")  # declined, never a staff answer
+        assert nonsense == out_of_scope or REPHRASE in nonsense
     finally:
         for entry in [q for q in editor.list(QA) if q.title in (SUMMER_JOBS["title"], TRIPS["title"])]:
             editor.delete(QA, entry.id, entry.version, "e2e-städning")
