@@ -6,6 +6,14 @@ portal                      serve the portal only (port 8080)
 content migrate|seed        bring the content database up to date / seed it if empty
 content import PATH         replace the store with a YAML bundle (file or directory)
 content export [PATH]       write the store as one YAML bundle (stdout by default)
+users create --role admin|redaktör USERNAME
+                            add a portal user; asks for the password twice
+                            (or reads one line from stdin when it is not a terminal)
+users password USERNAME     give a user a new password (also unlocks the account)
+logs purge [--older-than 30d] [--dry-run]
+                            delete conversations older than the period from the
+                            tracker store (default: LOG_RETENTION_DAYS, else 30 days);
+                            run it daily from cron or a systemd timer
 """
 from __future__ import annotations
 
@@ -76,6 +84,75 @@ def _content(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(prompt: str = "Lösenord: ") -> str:
+    """Twice from the terminal (getpass), or one line from stdin for scripts."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Samma lösenord igen: ") != first:
+        raise ValueError("Lösenorden är inte likadana.")
+    return first
+
+
+def _users(args: argparse.Namespace) -> int:
+    from bot.content.editor import ValidationFailed
+    from bot.content.store import migrate
+    from bot.portal.auth import UserStore
+
+    migrate()
+    store = UserStore()
+    try:
+        password = _read_password()
+        if args.action == "create":
+            account = store.create(args.username, password, args.role)
+            print(f"Skapade {account.role} {account.username}. Logga in på /admin/login.")
+        else:
+            account = store.by_name(args.username)
+            if account is None:
+                print(f"fel: det finns ingen användare som heter {args.username}", file=sys.stderr)
+                return 1
+            store.set_password(account.id, password)
+            print(f"Nytt lösenord för {account.username}; kontot är upplåst.")
+    except ValueError as error:  # ValidationFailed is a ValueError too
+        messages = error.errors.values() if isinstance(error, ValidationFailed) else [str(error)]
+        for message in messages:
+            print(f"fel: {message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _logs(args: argparse.Namespace) -> int:
+    import getpass
+    import time
+
+    from bot.content.db import session_factory
+    from bot.content.store import migrate
+    from bot.conversations.service import ConversationService, ReviewError, parse_period, retention_days
+    from bot.conversations.tracker import TrackerStore, tracker_url
+    from bot.settings import StackSettings
+
+    try:
+        days = parse_period(args.older_than) if args.older_than else retention_days()
+    except ReviewError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    settings = StackSettings()
+    tracker = TrackerStore(tracker_url(settings.tracker_db))
+    if args.dry_run:
+        conversations, events = tracker.stale(time.time() - days * 86400)
+        print(f"would delete {conversations} conversations ({events} events) older than {days:g} days "
+              f"from {tracker.url}")
+        return 0
+    migrate(settings.database_url)  # the audit log lives in the content database
+    service = ConversationService(tracker, session_factory(settings.database_url))
+    result = service.purge(days, who=f"kommandoraden ({getpass.getuser()})")
+    print(f"deleted {result.conversations} conversations and {result.events} events older than "
+          f"{days:g} days ({result.trimmed} ongoing conversations lost earlier sessions)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bot", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -87,6 +164,17 @@ def parser() -> argparse.ArgumentParser:
     content.add_argument("action", choices=["migrate", "seed", "import", "export"])
     content.add_argument("path", nargs="?")
     content.set_defaults(func=_content)
+    users = commands.add_parser("users", help="manage the portal's users")
+    users.add_argument("action", choices=["create", "password"])
+    users.add_argument("username")
+    users.add_argument("--role", choices=["admin", "redaktör"], default=None)
+    users.set_defaults(func=_users)
+    logs = commands.add_parser("logs", help="the conversation logs in the tracker store")
+    logs.add_argument("action", choices=["purge"])
+    logs.add_argument("--older-than", metavar="PERIOD", default=None,
+                      help="30d, 4w or 36h (default: LOG_RETENTION_DAYS days, else 30)")
+    logs.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    logs.set_defaults(func=_logs)
     return root
 
 
@@ -95,4 +183,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "content" and args.action == "import" and not args.path:
         parser().error("content import needs a PATH")
+    if args.command == "users" and args.action == "create" and not args.role:
+        parser().error("users create needs --role admin or --role redaktör")
     return args.func(args)

@@ -2,19 +2,24 @@
 
 It keeps the URL `/webhooks/rest/webhook` and adds what a public chat needs:
 empty and oversized messages get a polite answer without reaching the model,
-and a turn that produced no reply at all (for example because the action
-server is down) still gets a polite Swedish message instead of silence.
+personal data in the text and the metadata is masked before Rasa parses or
+stores anything (bot/privacy/masking.py), and a turn that produced no reply at
+all (for example because the action server is down) still gets a polite
+Swedish message instead of silence.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
+from sanic.request import Request
 
 from bot.messages import EMPTY_MESSAGE, MAX_MESSAGE_CHARS, TECHNICAL_ERROR, TOO_LONG
+from bot.privacy.masking import mask_text, mask_value
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +30,21 @@ class ResidentRestInput(RestInput):
     """REST channel for the residents' widget."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         return super().blueprint(guarded(on_new_message))
+
+    # Masked already where Rasa's REST channel reads the request, so that even
+    # its own error log lines ("rest.message.received.failure", text=…) only
+    # carry masked text; guarded() masks again (masking is idempotent).
+    def _extract_message(self, request: Request) -> str | None:
+        text = super()._extract_message(request)
+        return mask_text(text) if isinstance(text, str) else text
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        return mask_value(super().get_metadata(request))
 
 
 def guarded(on_new_message: Handler) -> Handler:
@@ -43,6 +58,11 @@ def guarded(on_new_message: Handler) -> Handler:
         if len(text) > MAX_MESSAGE_CHARS:
             await message.output_channel.send_text_message(message.sender_id, TOO_LONG)
             return
+        # Before anything else sees it: the NLU pipeline, the actions, the logs and
+        # the tracker store only ever get the masked text and metadata.
+        message.text = mask_text(text)
+        if message.metadata:
+            message.metadata = mask_value(message.metadata)
         try:
             await on_new_message(message)
         finally:

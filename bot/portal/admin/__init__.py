@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.content.editor import KINDS, ContentEditor
 from bot.portal import security
-from bot.portal.admin import account, content, transfer, users
+from bot.portal.admin import account, content, review, transfer, users
 from bot.portal.admin.common import forbidden
 from bot.portal.auth import UserStore
 
@@ -48,6 +48,7 @@ ROUTES: List[Route] = [
     ("GET", "/admin/transfer/content.yml", transfer.export_store, "admin"),
     ("POST", "/admin/transfer/import", transfer.import_store, "admin"),
     ("GET", "/admin/transfer/qa-nlu.yml", transfer.export_nlu, "admin"),
+    *review.ROUTES,  # conversation review, learning inbox, statistics (admins only)
 ]
 
 

@@ -10,9 +10,17 @@ from aiohttp.web_request import FileField
 from sqlalchemy import select
 
 from bot.content import models
-from bot.content.bundle import BundleError, Problem, dump_bundle, export_content, parse_bundle, replace_content
+from bot.content.bundle import (
+    BundleError,
+    Problem,
+    dump_bundle,
+    export_content,
+    parse_bundle,
+    replace_content,
+)
 from bot.content.editor import QA
 from bot.content.retrieval import STAFF_INTENT
+from bot.conversations.inbox import training_text
 from bot.portal.admin.account import editor
 from bot.portal.admin.common import flash, render
 from bot.portal.security import blocking, current_user
@@ -114,8 +122,7 @@ def nlu_yaml(entries: List[models.QAEntry]) -> str:
         "nlu:",
     ]
     examples = [
-        " ".join(example.replace("[", "(").replace("]", ")").split())
-        for entry in entries for example in entry.examples
+        training_text(example) for entry in entries for example in entry.examples
     ]
     if examples:
         lines += [f"- intent: {NLU_INTENT}", "  examples: |"]

@@ -1,0 +1,119 @@
+"""Statistics over the conversations in a date range (Swedish days).
+
+Counted per resident message in the range: a *message* is anything the
+resident sent except the widget's feedback clicks (typed text and button
+clicks); the fallback rate and the out-of-scope share are taken over the
+messages the resident *typed*, since a button click is always understood.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+from bot.conversations.filters import day_start, local_date
+from bot.conversations.transcript import Conversation, squash, text_key
+
+TOP = 10
+
+
+@dataclass
+class Day:
+    day: dt.date
+    conversations: int = 0
+    messages: int = 0
+    typed: int = 0
+    fallback: int = 0
+    out_of_scope: int = 0
+
+
+@dataclass
+class Statistics:
+    date_from: dt.date
+    date_to: dt.date
+    days: List[Day]
+    conversations: int = 0
+    messages: int = 0
+    typed: int = 0
+    fallback: int = 0
+    out_of_scope: int = 0
+    positive: int = 0
+    negative: int = 0
+    top_intents: List[Tuple[str, int]] = field(default_factory=list)
+    unanswered: List[Tuple[str, int]] = field(default_factory=list)
+
+    @staticmethod
+    def _share(part: int, whole: int) -> Optional[float]:
+        return part / whole if whole else None
+
+    @property
+    def fallback_rate(self) -> Optional[float]:
+        return self._share(self.fallback, self.typed)
+
+    @property
+    def out_of_scope_share(self) -> Optional[float]:
+        return self._share(self.out_of_scope, self.typed)
+
+    @property
+    def feedback_total(self) -> int:
+        return self.positive + self.negative
+
+    @property
+    def positive_share(self) -> Optional[float]:
+        return self._share(self.positive, self.feedback_total)
+
+
+def compute(conversations: Iterable[Conversation], date_from: dt.date, date_to: dt.date) -> Statistics:
+    start, end = day_start(date_from), day_start(date_to + dt.timedelta(days=1))
+    days: Dict[dt.date, Day] = {}
+    day = date_from
+    while day <= date_to:
+        days[day] = Day(day)
+        day += dt.timedelta(days=1)
+    stats = Statistics(date_from, date_to, list(days.values()))
+    senders_per_day: Dict[dt.date, Set[str]] = {d: set() for d in days}
+    senders: Set[str] = set()
+    intents: Counter = Counter()
+    unanswered: Counter = Counter()
+    wording: Dict[str, str] = {}
+    for conversation in conversations:
+        for line in conversation.lines:
+            if not start <= line.at < end:
+                continue
+            if line.kind == "feedback":
+                if line.feedback == "positive":
+                    stats.positive += 1
+                elif line.feedback == "negative":
+                    stats.negative += 1
+                continue
+            if line.kind != "user":
+                continue
+            today = days[local_date(line.at)]
+            senders.add(conversation.sender_id)
+            senders_per_day[today.day].add(conversation.sender_id)
+            today.messages += 1
+            stats.messages += 1
+            if line.intent:
+                intents[line.intent] += 1
+            if not line.typed:
+                continue
+            today.typed += 1
+            stats.typed += 1
+            if line.fallback:
+                today.fallback += 1
+                stats.fallback += 1
+            if line.out_of_scope:
+                today.out_of_scope += 1
+                stats.out_of_scope += 1
+            if line.fallback or line.out_of_scope:
+                key = text_key(line.text)
+                unanswered[key] += 1
+                wording.setdefault(key, squash(line.text))
+    for d, who in senders_per_day.items():
+        days[d].conversations = len(who)
+    stats.conversations = len(senders)
+    stats.top_intents = sorted(intents.items(), key=lambda item: (-item[1], item[0]))[:TOP]
+    stats.unanswered = [(wording[key], count) for key, count in
+                        sorted(unanswered.items(), key=lambda item: (-item[1], item[0]))[:TOP]]
+    return stats
