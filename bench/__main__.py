@@ -1,7 +1,12 @@
-"""`make bench`: latency, throughput, training time and memory of the local profile.
+"""`make bench`: latency, throughput, training time and memory, both profiles.
 
-Starts its own stack on spare ports with fresh databases, so it can run next
-to `make run`. Results go to results/bench.json and are printed as Markdown.
+The local profile (one Rasa server, SQLite) and the production profile (Rasa
+replicas on PostgreSQL and Redis behind nginx, 1 and 2 replicas) are measured
+in the same run, one after the other, each on its own spare ports and fresh
+databases, so it can run next to `make run`. The same load for all three:
+50 residents at once, 20 messages each. Results go to results/bench.json and
+are printed as Markdown. `python -m bench --no-training` skips timing a
+training run.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import prod
 from bench.load import run_load
 from bot.content.store import migrate, seed_if_empty
 from bot.paths import MODEL_DIR, RESULTS_DIR, ROOT
@@ -64,13 +70,31 @@ def main() -> int:
             results["one_user"] = asyncio.run(run_load(settings.rasa_url, 1, 200)).summary()
             print("… 20 residents at once, 20 messages each", flush=True)
             results["concurrent_20"] = asyncio.run(run_load(settings.rasa_url, 20, 20)).summary()
+            print("… local profile: 50 residents at once, 20 messages each", flush=True)
+            results["local_50x20"] = asyncio.run(run_load(settings.rasa_url, 50, 20)).summary()
+            print(f"  {results['local_50x20']}", flush=True)
             results["rasa_rss_mb"] = round(resident_memory_mb(stack.processes["rasa"].pid))
-        print("… timing a full training run", flush=True)
-        results["training_seconds"] = round(time_training(folder / "models"), 1)
+        for replicas in (1, 2):
+            print(f"… production profile, {replicas} replica(s): 50 residents at once, 20 messages each",
+                  flush=True)
+            results[f"prod_{replicas}_replica_50x20"] = prod.measure(replicas, replicas)
+        if "--no-training" in sys.argv[1:]:
+            results["training_seconds"] = None
+        else:
+            print("… timing a full training run", flush=True)
+            results["training_seconds"] = round(time_training(folder / "models"), 1)
 
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     one, many = results["one_user"], results["concurrent_20"]
+    rows = [("local: 1 Rasa server, SQLite, no nginx", results["local_50x20"]),
+            ("production: 1 replica + 1 action server, PostgreSQL, Redis, nginx",
+             results["prod_1_replica_50x20"]),
+            ("production: 2 replicas + 2 action servers, PostgreSQL, Redis, nginx",
+             results["prod_2_replica_50x20"])]
+    side_by_side = "\n".join(
+        f"| {name} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['throughput_msg_per_s']} | "
+        f"{r['errors']} / {r['messages']} |" for name, r in rows)
     print(f"""
 Machine: {results['machine']}, {results['date']}
 
@@ -83,6 +107,15 @@ Machine: {results['machine']}, {results['date']}
 | training (full, forced) | {results['training_seconds']} s |
 | Rasa server resident memory | {results['rasa_rss_mb']} MB |
 | stack start-up | {results['startup_seconds']} s |
+
+50 residents at once, 20 messages each, measured in the same run:
+
+| profile | p50 ms | p95 ms | p99 ms | messages/s | errors |
+|---|---|---|---|---|---|
+{side_by_side}
+
+Rasa replica memory (production): 1 replica {results['prod_1_replica_50x20']['rasa_rss_mb_each']} MB,
+2 replicas {results['prod_2_replica_50x20']['rasa_rss_mb_each']} MB.
 """)
     return 0
 

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from bot.messages import RATE_LIMITED, TECHNICAL_ERROR
+
+# Answers that mean "not answered": the channel's/nginx's polite error messages.
+FAILED_TEXTS = {TECHNICAL_ERROR, RATE_LIMITED}
+
 QUESTIONS = (
     "Hej",
     "Varför arbetar kommunen internationellt?",
@@ -57,15 +62,29 @@ async def _conversation(session: aiohttp.ClientSession, url: str, turns: Sequenc
         try:
             async with session.post(url, json={"sender": sender, "message": text}) as reply:
                 body = await reply.json()
-                if reply.status != 200 or not body:
+                texts = {m.get("text") for m in body} if isinstance(body, list) else set()
+                if reply.status != 200 or not body or texts & FAILED_TEXTS:
                     errors.append(f"{reply.status}: {body!r}"[:200])
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             errors.append(repr(error))
         latencies.append((time.perf_counter() - started) * 1000)
 
 
-async def run_load(base_url: str, conversations: int, turns_each: int) -> LoadResult:
-    """`conversations` residents at once, each sending `turns_each` messages in turn."""
+async def _resident(url: str, turns: Sequence[str], latencies: list[float], errors: list[str],
+                    timeout: aiohttp.ClientTimeout, address: str | None) -> None:
+    """One resident with a connection of its own, from `address` when given, so that
+    nginx's per-client rate limit sees many residents, not one load generator."""
+    connector = aiohttp.TCPConnector(local_addr=(address, 0) if address else None)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        await _conversation(session, url, turns, latencies, errors)
+
+
+async def run_load(base_url: str, conversations: int, turns_each: int,
+                   distinct_clients: bool = False) -> LoadResult:
+    """`conversations` residents at once, each sending `turns_each` messages in turn.
+
+    `distinct_clients`: each resident connects from its own loopback address
+    (127.0.0.100, .101, …), as residents behind nginx do."""
     url = f"{base_url}/webhooks/rest/webhook"
     turns = [QUESTIONS[i % len(QUESTIONS)] for i in range(turns_each)]
     latencies: list[float] = []
@@ -73,9 +92,11 @@ async def run_load(base_url: str, conversations: int, turns_each: int) -> LoadRe
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         await _conversation(session, url, ["Hej"], [], [])  # warm-up
-        started = time.perf_counter()
-        await asyncio.gather(*(
-            _conversation(session, url, turns, latencies, errors) for _ in range(conversations)
-        ))
-        seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(
+        _resident(url, turns, latencies, errors, timeout,
+                  f"127.0.0.{100 + i}" if distinct_clients else None)
+        for i in range(conversations)
+    ))
+    seconds = time.perf_counter() - started
     return LoadResult(conversations, len(latencies), len(errors), seconds, latencies)

@@ -11,3 +11,7 @@ TOO_LONG = (
     "Ditt meddelande är för långt för mig. Skriv gärna en kortare fråga, "
     f"högst {MAX_MESSAGE_CHARS} tecken."
 )
+# Sent by nginx (production profile) when one client sends too many messages too fast.
+RATE_LIMITED = (
+    "Du skickar många meddelanden just nu. Vänta en liten stund och försök sedan igen."
+)

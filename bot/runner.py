@@ -48,6 +48,10 @@ def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.g
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
              "--port", str(settings.action_port)],
             f"http://127.0.0.1:{settings.action_port}/health",
+            # rasa-sdk 3.6.2 has no --host option; it binds SANIC_HOST (default 0.0.0.0).
+            # Keep idle connections longer than Rasa's client (aiohttp, 15 s) does, so that
+            # Rasa never reuses one the server is closing ("Cannot write to closing transport").
+            env={"SANIC_HOST": settings.host, "SANIC_KEEP_ALIVE_TIMEOUT": "30"},
         ),
         Service(
             "rasa",

@@ -1,0 +1,88 @@
+"""The production profile under load, for `make bench`: N Rasa replicas on
+PostgreSQL and Redis behind nginx, on fresh databases (dropped afterwards) and
+spare ports, with every simulated resident on its own loopback address so that
+nginx's per-client rate limit stays at its production values."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import sys
+import uuid
+from dataclasses import replace
+
+import redis
+import sqlalchemy as sa
+
+from bench.load import run_load
+from bot.paths import MODEL_DIR, VAR_DIR
+from bot.prod import ProdSettings, ProdStack, prepare, services
+
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+
+
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _admin(statement: str) -> None:
+    engine = sa.create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+def resident_memory_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(replicas: int, action_servers: int, conversations: int = 50, turns: int = 20) -> dict:
+    tag = f"bench{uuid.uuid4().hex[:8]}"
+    databases = [f"{tag}_content", f"{tag}_tracker"]
+    nginx, lb, portal, *rest = _free_ports(3 + replicas + action_servers)
+    settings = replace(
+        ProdSettings.from_environment({}),
+        replicas=replicas, action_servers=action_servers, listen_port=nginx,
+        public_url=f"http://127.0.0.1:{nginx}", action_lb_port=lb, portal_port=portal,
+        rasa_port_list=tuple(rest[:replicas]), action_port_list=tuple(rest[replicas:]),
+        database_url=f"{POSTGRES}/{databases[0]}", tracker_db_url=f"{POSTGRES}/{databases[1]}",
+        redis_key_prefix=tag, with_portal=False, model=MODEL_DIR / "bot.tar.gz",
+        run_dir=VAR_DIR / f"{tag}", log_prefix=f"{tag}-",
+    )
+    try:
+        prepare(settings, say=lambda _m: None)
+        with ProdStack(services(settings), settings) as stack:
+            stack.start(say=lambda _m: None, timeout=420)
+            # warm every replica up as the local profile is by its earlier runs (first
+            # inference and first database and lock connections are slow)
+            asyncio.run(run_load(settings.url, 10, 5, distinct_clients=True))
+            result = asyncio.run(run_load(settings.url, conversations, turns, distinct_clients=True)).summary()
+            result["rasa_rss_mb_each"] = [round(resident_memory_mb(stack.processes[f"rasa-{i}"].pid))
+                                          for i in range(1, replicas + 1)]
+        print(f"  {result}", flush=True)
+        return result
+    finally:
+        shutil.rmtree(settings.run_dir, ignore_errors=True)
+        locks = redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
+        for key in locks.scan_iter(f"{tag}:*"):
+            locks.delete(key)
+        for name in databases:
+            try:
+                _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+                _admin(f'DROP DATABASE IF EXISTS "{name}"')
+            except sa.exc.SQLAlchemyError as error:
+                print(f"warning: could not drop the database {name}: {error}", file=sys.stderr)

@@ -1,0 +1,124 @@
+"""Rasa's SQL tracker store, made to survive a restarted database (production profile).
+
+`endpoints.prod.yml` selects it with `type: bot.tracker_store.ResilientSQLTrackerStore`
+and the whole SQLAlchemy URL in `url` (from `TRACKER_DB_URL`). It is Rasa's own
+`SQLTrackerStore` (same `events` table, same queries, readable by the portal's
+conversation review) with three changes:
+
+1. The connection pool pings a connection before lending it (`pool_pre_ping`), so
+   connections left over from before a database restart are replaced instead of
+   failing the next request, and connecting gives up after `connect_timeout`.
+2. Reading and saving a conversation are retried with back-off for up to
+   `TRACKER_STORE_RETRY_SECONDS` (default 20 s) when the database is unreachable.
+   A restart of PostgreSQL then costs waiting time, not lost messages. The retries
+   sleep with `asyncio.sleep`, so the replica keeps serving other conversations.
+   Saving again is safe: Rasa stores only the events the database does not have yet.
+3. It fails closed. Rasa wraps every tracker store in a `FailSafeTrackerStore` that,
+   on an error, answers from a fresh, empty conversation and keeps the events in
+   the replica's memory, where they are lost, and a later save can mix such a fresh
+   conversation into the stored one. `bot.channels.ops` sets the wrapper's error
+   callback to re-raise for stores whose `fail_closed` is true: the turn is then
+   not processed, nothing half-done is stored, and the resident gets the polite
+   technical-error message from the REST channel's guard.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DEFAULT_RETRY_SECONDS = 20.0
+CONNECT_TIMEOUT_SECONDS = 3
+
+
+def _retry_seconds() -> float:
+    return float(os.environ.get("TRACKER_STORE_RETRY_SECONDS", DEFAULT_RETRY_SECONDS))
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True for errors that mean 'the database cannot be reached right now'."""
+    if isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError,
+                              sa.exc.TimeoutError, sa.exc.DisconnectionError))
+
+
+class ResilientSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` with pre-ping, bounded retries and fail-closed errors."""
+
+    fail_closed = True
+
+    def __init__(self, *args: Any, retry_seconds: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        url = self.engine.url
+        options = create_engine_kwargs(url)
+        if url.get_backend_name() == "postgresql":
+            connect_args = dict(options.pop("connect_args", {}))
+            connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+            options["connect_args"] = connect_args
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **options)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.retry_seconds = _retry_seconds() if retry_seconds is None else float(retry_seconds)
+
+    async def _with_retries(self, what: str, operation: Callable[[], Awaitable[T]]) -> T:
+        deadline = time.monotonic() + self.retry_seconds
+        delay = 0.2
+        attempt = 1
+        while True:
+            try:
+                result = await operation()
+                if attempt > 1:
+                    logger.warning("Tracker store is reachable again; %s succeeded on attempt %d",
+                                   what, attempt)
+                return result
+            except Exception as error:  # noqa: BLE001 - filtered by is_unavailable
+                if not is_unavailable(error) or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning("Tracker store unreachable during %s (attempt %d): %s; retrying",
+                               what, attempt, str(error).splitlines()[0] if str(error) else error)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
+            attempt += 1
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return await self._with_retries("retrieve", lambda: super(ResilientSQLTrackerStore, self).retrieve(sender_id))
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        return await self._with_retries(
+            "retrieve_full_tracker",
+            lambda: super(ResilientSQLTrackerStore, self).retrieve_full_tracker(conversation_id),
+        )
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self._with_retries("save", lambda: super(ResilientSQLTrackerStore, self).save(tracker))
+
+    def ping(self) -> None:
+        """Raises when the database cannot be reached (readiness check)."""
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
+
+def reraise(error: Exception) -> None:
+    """Error callback for Rasa's FailSafeTrackerStore that makes it fail closed."""
+    raise error
+
+
+def ensure_schema(url: str) -> None:
+    """Create the `events` table once, before several replicas start at the same time."""
+    engine = sa.create_engine(url)
+    try:
+        SQLTrackerStore.Base.metadata.create_all(engine)
+    finally:
+        engine.dispose()

@@ -1,0 +1,168 @@
+"""The production profile, started for real, twice and at the same time (to save
+start-up time on two cores):
+
+* `shared_stack` — two Rasa replicas, two action servers, the portal and nginx,
+  on fresh databases in the machine's PostgreSQL (test_prod_<random>_…, dropped
+  afterwards) and the machine's Redis (a key prefix of its own);
+* `throwaway_stack` — one replica and one action server behind nginx, on a
+  PostgreSQL server and a Redis server of the test's own, which the fault tests
+  stop and start again. The machine's shared services are never stopped.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+import redis
+import requests
+
+from bot.paths import MODEL_DIR, VAR_DIR
+from bot.prod import ProdSettings, ProdStack, prepare, services
+from tests.conftest import free_ports
+from tests.prod.support import (
+    SHARED_POSTGRES,
+    SHARED_REDIS_PORT,
+    ThrowawayPostgres,
+    ThrowawayRedis,
+    client,
+    create_database,
+    drop_database,
+)
+
+MODEL = MODEL_DIR / "bot.tar.gz"
+ALLOWED_ORIGIN = "https://www.vanersborg.se"
+
+
+@dataclass
+class RunningProfile:
+    stack: ProdStack
+    settings: ProdSettings
+    tracker_url: str
+    content_url: str
+    postgres: ThrowawayPostgres | None = None
+    redis_server: ThrowawayRedis | None = None
+
+    @property
+    def url(self) -> str:
+        return self.settings.url
+
+    def replica_url(self, index: int) -> str:
+        return f"http://127.0.0.1:{self.settings.rasa_ports[index]}"
+
+    def chat(self, sender: str, text: str, *, base: str | None = None, source: str = "127.0.0.1",
+             timeout: float = 60, **extra: Any) -> list[dict]:
+        """One message through nginx (or straight to `base`), from a loopback address."""
+        with client(source) as session:
+            reply = session.post(f"{base or self.url}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": text, **extra}, timeout=timeout)
+        reply.raise_for_status()
+        return reply.json()
+
+    def text(self, sender: str, message: str, **options: Any) -> str:
+        return "\n".join(m.get("text", "") for m in self.chat(sender, message, **options))
+
+    def ready(self, name: str) -> dict:
+        service = next(s for s in self.stack.services if s.name == name)
+        return requests.get(service.wait_url, timeout=10).json()
+
+
+def _wait_for_model(timeout: float = 300) -> None:
+    """The model is retrained now and then; it may be missing for a moment."""
+    deadline = time.monotonic() + timeout
+    while not MODEL.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"no trained model at {MODEL}; run the tests through `make test`")
+        time.sleep(2)
+
+
+def _settings(tag: str, **values: Any) -> ProdSettings:
+    nginx, lb, portal, *rest = free_ports(3 + values.get("replicas", 1) + values.get("action_servers", 1))
+    replicas, action_servers = values.get("replicas", 1), values.get("action_servers", 1)
+    base = ProdSettings(
+        listen_port=nginx, public_url=f"http://127.0.0.1:{nginx}", action_lb_port=lb,
+        portal_port=portal, rasa_port_list=tuple(rest[:replicas]),
+        action_port_list=tuple(rest[replicas:replicas + action_servers]),
+        cors_origins=(ALLOWED_ORIGIN, f"http://127.0.0.1:{nginx}"),
+        nginx_workers="1", model=MODEL, run_dir=VAR_DIR / f"prodtest-{tag}",
+        log_prefix=f"prodtest-{tag}-",
+    )
+    return replace(base, **values)
+
+
+@pytest.fixture(scope="package")
+def prod_profiles() -> Iterator[dict[str, RunningProfile]]:
+    _wait_for_model()
+    tag = uuid.uuid4().hex[:8]
+    names = [f"test_prod_{tag}_content", f"test_prod_{tag}_tracker"]
+    pg_port, redis_port = free_ports(2)
+    postgres = ThrowawayPostgres(pg_port)
+    redis_server = ThrowawayRedis(redis_port)
+    profiles: dict[str, RunningProfile] = {}
+    try:
+        content_url, tracker_url = (create_database(SHARED_POSTGRES, name) for name in names)
+        shared = _settings(
+            f"{tag}-a", replicas=2, action_servers=2, database_url=content_url,
+            tracker_db_url=tracker_url, redis_port=SHARED_REDIS_PORT, redis_db=1,
+            redis_key_prefix=f"test{tag}",
+        )
+        postgres.start()
+        redis_server.start()
+        throwaway = _settings(
+            f"{tag}-b", replicas=1, action_servers=1, with_portal=False,
+            database_url=f"{postgres.url}/content", tracker_db_url=f"{postgres.url}/conversations",
+            redis_port=redis_port, redis_db=0, redis_key_prefix=f"test{tag}",
+        )
+        for settings in (shared, throwaway):
+            prepare(settings, say=lambda _message: None)
+        profiles["shared"] = RunningProfile(ProdStack(services(shared), shared), shared,
+                                            tracker_url, content_url)
+        profiles["throwaway"] = RunningProfile(
+            ProdStack(services(throwaway), throwaway), throwaway,
+            throwaway.tracker_db_url, throwaway.database_url, postgres, redis_server,
+        )
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            starts = [pool.submit(p.stack.start, lambda _m: None, 420) for p in profiles.values()]
+            for started in starts:
+                started.result()
+        yield profiles
+    finally:
+        stops = [threading.Thread(target=p.stack.stop) for p in profiles.values()]
+        for thread in stops:
+            thread.start()
+        for thread in stops:
+            thread.join()
+        for profile in profiles.values():
+            shutil.rmtree(profile.settings.run_dir, ignore_errors=True)
+        redis_server.kill()
+        postgres.cleanup()
+        shared_redis = redis.Redis(port=SHARED_REDIS_PORT, db=1)
+        for key in shared_redis.scan_iter(f"test{tag}:*"):
+            shared_redis.delete(key)
+        for name in names:
+            drop_database(SHARED_POSTGRES, name)
+
+
+@pytest.fixture(scope="package")
+def shared_stack(prod_profiles) -> RunningProfile:
+    return prod_profiles["shared"]
+
+
+@pytest.fixture(scope="package")
+def throwaway_stack(prod_profiles) -> RunningProfile:
+    return prod_profiles["throwaway"]
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"prod-{uuid.uuid4().hex[:10]}"
+
+
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")

@@ -1,0 +1,215 @@
+"""Faults during load, against the real processes, measured.
+
+Each test keeps six residents talking through nginx (each from its own address,
+one message about every second), breaks something, repairs it, and checks what
+residents saw, that the bot recovered by itself, and that no event already in
+the tracker store was lost. The figures go to results/prod_faults.json.
+
+The replica test runs last: it leaves the shared profile with one replica.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+import requests
+
+from bot.messages import TECHNICAL_ERROR
+from bot.paths import RESULTS_DIR
+from tests.prod.support import Load, event_snapshot, lost_events, user_events
+
+pytestmark = pytest.mark.slow
+
+RESULTS = RESULTS_DIR / "prod_faults.json"
+
+
+def record(name: str, figures: dict) -> None:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    data[name] = figures
+    RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"\n{name}: {json.dumps(figures, ensure_ascii=False)}")
+
+
+def wait_until(predicate, timeout: float, step: float = 0.2) -> float:
+    started = time.monotonic()
+    while not predicate():
+        if time.monotonic() - started > timeout:
+            raise TimeoutError("condition not met in time")
+        time.sleep(step)
+    return time.monotonic() - started
+
+
+def assert_conversations_consistent(load: Load, tracker_url: str) -> None:
+    """Per resident: no more user events than messages sent (nothing doubled), and at
+    least one for every message that got a real answer (nothing answered from a
+    conversation that was never stored)."""
+    for sender in load.senders:
+        sent = load.sent_by(sender)
+        stored = [e for e in user_events(tracker_url, sender) if e["type_name"] == "user"]
+        answered = [r for r in sent if r.ok]
+        assert len(answered) <= len(stored) <= len(sent), (sender, len(answered), len(stored), len(sent))
+
+
+def test_action_servers_killed_during_load(shared_stack):
+    stack, tracker = shared_stack.stack, shared_stack.tracker_url
+    load = Load(shared_stack.url).start()
+    try:
+        time.sleep(3)
+        before = event_snapshot(tracker)
+        one_down = time.monotonic()
+        stack.kill("actions-1")
+        time.sleep(4)
+        both_down = time.monotonic()
+        stack.kill("actions-2")
+        time.sleep(4)
+        restarting = time.monotonic()
+        threads = [threading.Thread(target=stack.restart, args=(name,)) for name in ("actions-1", "actions-2")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        back = time.monotonic()
+        time.sleep(4)
+    finally:
+        load.stop()
+
+    # one of two gone: nginx hands its calls (even those cut off mid-way) to the other
+    assert load.failures(one_down, both_down) == []
+    # both gone: every resident gets the polite Swedish message, as an HTTP 200 bot reply
+    during = [r for r in load.requests if r.started >= both_down + 0.5 and r.ended <= restarting]
+    assert during and all(r.status == 200 and r.reply == TECHNICAL_ERROR for r in during)
+    # back: answers resume at once, and every later message is answered properly
+    recovery = load.first_success_after(back)
+    assert recovery is not None and recovery < 5
+    assert [r for r in load.requests if r.started >= back and not r.ok] == []
+    assert lost_events(tracker, before) == {}
+    assert_conversations_consistent(load, tracker)
+    failed = load.failures(both_down, back + 10)
+    record("action servers killed", {
+        "one of two killed": load.summary(one_down, both_down),
+        "both killed": load.summary(both_down, back),
+        "failed_requests": len(failed),
+        "residents_saw_errors_for_s": round(max(r.ended for r in failed) - min(r.started for r in failed), 1),
+        "restart_until_ready_s": round(back - restarting, 1),
+        "first_answer_after_ready_s": round(recovery, 2),
+        "stored_events_lost": 0,
+    })
+
+
+def test_postgres_restarted_during_load(throwaway_stack):
+    stack, postgres, tracker = throwaway_stack.stack, throwaway_stack.postgres, throwaway_stack.tracker_url
+    pids = {name: process.pid for name, process in stack.processes.items()}
+    load = Load(throwaway_stack.url).start()
+    try:
+        time.sleep(3)
+        before = event_snapshot(tracker)
+        down = time.monotonic()
+        postgres.stop("immediate")  # like a crash: no checkpoint, WAL recovery on start
+        time.sleep(3)
+        postgres.start()
+        up = time.monotonic()
+        time.sleep(7)
+    finally:
+        load.stop()
+
+    # nobody was restarted: the same processes, still running
+    assert {name: p.pid for name, p in stack.processes.items()} == pids
+    assert all(p.poll() is None for p in stack.processes.values())
+    failed = load.failures(down - 1)
+    # failures (if any) are polite bot replies, never HTTP errors or silence
+    assert all(r.status == 200 and r.reply == TECHNICAL_ERROR for r in failed), failed
+    # recovered by itself: every message sent 2 s after the database is back is answered
+    assert [r for r in load.requests if r.started >= up + 2 and not r.ok] == []
+    recovery = load.first_success_after(up)
+    assert recovery is not None and recovery < 5
+    assert throwaway_stack.ready("rasa-1")["tracker_store"] == "ok"
+    assert lost_events(tracker, before) == {}
+    assert_conversations_consistent(load, tracker)
+    record("PostgreSQL restarted", {
+        "downtime_s": round(up - down, 1),
+        **load.summary(down, up + 7),
+        "first_answer_after_database_up_s": round(recovery, 2),
+        "slowest_answer_s": round(max(r.ended - r.started for r in load.requests if r.started >= down - 1), 2),
+        "stored_events_lost": 0,
+    })
+
+
+def test_redis_unavailable_keeps_answering_with_local_locks(throwaway_stack, sender):
+    """Defined behaviour: without Redis each replica locks conversations itself;
+    residents keep getting answers with their context; locks are shared through
+    Redis again as soon as it is back."""
+    server, tracker = throwaway_stack.redis_server, throwaway_stack.tracker_url
+    load = Load(throwaway_stack.url).start()
+    try:
+        time.sleep(3)
+        assert server.commands_processed() > 0
+        before = event_snapshot(tracker)
+        down = time.monotonic()
+        server.kill()
+        time.sleep(2)
+        assert throwaway_stack.ready("rasa-1")["lock_store"]["backend"] == "local"
+        assert "Ravenna i Italien" in throwaway_stack.text(sender, "Berätta om Ravenna", source="127.0.0.9")
+        assert "Ravenna ligger i Italien" in throwaway_stack.text(sender, "Vilket land ligger den i?",
+                                                                  source="127.0.0.9")
+        time.sleep(3)
+        up = time.monotonic()
+        server.start()
+        shared_again = wait_until(
+            lambda: throwaway_stack.ready("rasa-1")["lock_store"]["backend"] == "redis", timeout=15)
+        time.sleep(4)
+    finally:
+        load.stop()
+
+    counted = server.commands_processed()
+    throwaway_stack.text(sender, "Berätta om Herning", source="127.0.0.9")
+    assert server.commands_processed() - counted >= 4, "the lock store did not use Redis again"
+    assert load.failures() == []
+    assert lost_events(tracker, before) == {}
+    for resident in load.senders:
+        stored = [e for e in user_events(tracker, resident) if e["type_name"] == "user"]
+        assert len(stored) == len(load.sent_by(resident))
+    record("Redis unavailable", {
+        "downtime_s": round(up - down, 1),
+        **load.summary(down, up + shared_again),
+        "locks_shared_again_after_redis_up_s": round(shared_again, 1),
+        "stored_events_lost": 0,
+    })
+
+
+def test_replica_killed_the_other_keeps_serving(shared_stack):
+    stack, tracker = shared_stack.stack, shared_stack.tracker_url
+    heartbeat = 10  # REPLICA_HEARTBEAT_SECONDS (bot/lock_store.py)
+    load = Load(shared_stack.url).start()
+    try:
+        time.sleep(3)
+        before = event_snapshot(tracker)
+        killed = time.monotonic()
+        stack.kill("rasa-1")
+        time.sleep(heartbeat + 4)
+    finally:
+        load.stop()
+
+    after = [r for r in load.requests if r.ended >= killed]
+    failed = [r for r in after if not r.ok]
+    # only what was in flight on the killed replica fails, as a polite bot reply
+    assert len(failed) <= load.residents
+    assert all(r.status == 200 and r.reply == TECHNICAL_ERROR for r in failed)
+    assert all(r.started < killed + 1 for r in failed), "a request sent after the kill failed"
+    # the other replica answers at once; a resident whose turn died with the replica
+    # waits only until that replica's heartbeat has expired, not for the ticket lifetime
+    assert load.first_success_after(killed) < 3
+    slowest = max(r.ended - r.started for r in after)
+    assert slowest < heartbeat + 4
+    assert len([r for r in after if r.ok]) > 4 * load.residents
+    assert requests.get(f"{shared_stack.url}/webhooks/rest/", timeout=10).status_code == 200
+    assert lost_events(tracker, before) == {}
+    assert_conversations_consistent(load, tracker)
+    record("Rasa replica killed", {
+        **load.summary(killed, killed + heartbeat + 4),
+        "first_answer_after_kill_s": round(load.first_success_after(killed), 2),
+        "slowest_answer_after_kill_s": round(slowest, 1),
+        "stored_events_lost": 0,
+    })
