@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import sys
 import uuid
 from dataclasses import replace
@@ -18,19 +17,9 @@ import sqlalchemy as sa
 from bench.load import run_load
 from bot.paths import MODEL_DIR, VAR_DIR
 from bot.prod import ProdSettings, ProdStack, prepare, services
+from bot.runner import free_ports
 
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def _admin(statement: str) -> None:
@@ -53,7 +42,7 @@ def resident_memory_mb(pid: int) -> float:
 def measure(replicas: int, action_servers: int, conversations: int = 50, turns: int = 20) -> dict:
     tag = f"bench{uuid.uuid4().hex[:8]}"
     databases = [f"{tag}_content", f"{tag}_tracker"]
-    nginx, lb, portal, *rest = _free_ports(3 + replicas + action_servers)
+    nginx, lb, portal, *rest = free_ports(3 + replicas + action_servers)
     settings = replace(
         ProdSettings.from_environment({}),
         replicas=replicas, action_servers=action_servers, listen_port=nginx,

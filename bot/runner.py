@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -70,6 +71,18 @@ def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.g
             f"http://127.0.0.1:{settings.portal_port}/healthz",
         ),
     ]
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports nobody listens on now, so parallel test runs do not collide."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def is_up(url: str) -> bool:

@@ -1,7 +1,6 @@
 """Shared fixtures: a seeded content store per test, the live system per session."""
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from bot.content.db import session_factory
 from bot.content.repository import ContentRepository
 from bot.content.store import migrate, seed_if_empty
 from bot.paths import MODEL_DIR
-from bot.runner import Stack, stack_services
+from bot.runner import Stack, free_ports, stack_services
 from bot.settings import StackSettings
 
 MODEL = MODEL_DIR / "bot.tar.gz"
@@ -61,18 +60,6 @@ class LiveStack:
 
     def text(self, sender: str, message: str) -> str:
         return "\n".join(m.get("text", "") for m in self.chat(sender, message))
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports nobody listens on now, so parallel test runs do not collide."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 @pytest.fixture(scope="session")
