@@ -27,9 +27,13 @@ from bot.content.db import session_factory
 from bot.portal.admin import review
 from bot.portal.app import create_app
 from bot.portal.auth import UserStore
+from bot.runner import free_ports
 from bot.settings import StackSettings
-from tests.conftest import free_ports
-from tests.conversations.conftest import project_nlu_untouched, tracker_db, tracker_template  # noqa: F401
+from tests.conversations.conftest import (  # noqa: F401
+    project_nlu_untouched,
+    tracker_db,
+    tracker_template,
+)
 
 EDITOR = ("anna", "redaktörens lösenord 1")
 ADMIN = ("root", "administratörens lösenord 1")

@@ -26,7 +26,7 @@ import requests
 
 from bot.paths import MODEL_DIR, VAR_DIR
 from bot.prod import ProdSettings, ProdStack, prepare, services
-from tests.conftest import free_ports
+from bot.runner import free_ports
 from tests.prod.support import (
     SHARED_POSTGRES,
     SHARED_REDIS_PORT,

@@ -15,8 +15,8 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 
 from bot.channels.ops import is_fail_closed, make_fail_closed
 from bot.lock_store import ResilientRedisLockStore
+from bot.runner import free_ports
 from bot.tracker_store import ResilientSQLTrackerStore
-from tests.conftest import free_ports
 
 
 @pytest.fixture
