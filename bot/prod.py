@@ -30,7 +30,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import sys
 import time
 from collections import deque
@@ -40,7 +39,7 @@ from urllib.parse import urlsplit
 
 from bot.messages import RATE_LIMITED, TECHNICAL_ERROR, TOO_LONG
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
-from bot.runner import BIN, LOG_DIR, Service, Stack
+from bot.runner import BIN, LOG_DIR, Service, Stack, serve_until_stopped
 from bot.security_headers import content_security_policy
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.j2"
@@ -481,39 +480,26 @@ def load_dotenv(path: Path = ROOT / ".env") -> None:
         os.environ.setdefault(key, value)
 
 
-def _interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def run(settings: ProdSettings) -> int:
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
         prepare(settings)
     except Exception as error:  # noqa: BLE001 - shown to the operator
         print(f"error: {error}", file=sys.stderr)
         return 1
     stack = ProdStack(services(settings), settings)
-    with stack:
-        try:
-            stack.start()
-            print(
-                f"\nThe production profile is up: {settings.replicas} Rasa replica(s), "
-                f"{settings.action_servers} action server(s), portal, nginx.\n"
-                f"  Chat in the browser: {settings.public_url}/\n"
-                f"  Chat over REST:  POST {settings.url}/webhooks/rest/webhook\n"
-                f"  Readiness: " + ", ".join(s.wait_url for s in stack.services) + "\n"
-                f"  Logs (JSON): {LOG_DIR}/{settings.log_prefix}*.log\n"
-                "Crashed processes are restarted. Press Ctrl-C to stop.",
-                flush=True,
-            )
-            stack.supervise()
-        except KeyboardInterrupt:
-            print("\nStopping every process …", flush=True)
-        except RuntimeError as error:
-            print(f"\nerror: {error}", file=sys.stderr)
-            return 1
-    print("Stopped.")
-    return 0
+    return serve_until_stopped(
+        stack,
+        lambda: (
+            f"\nThe production profile is up: {settings.replicas} Rasa replica(s), "
+            f"{settings.action_servers} action server(s), portal, nginx.\n"
+            f"  Chat in the browser: {settings.public_url}/\n"
+            f"  Chat over REST:  POST {settings.url}/webhooks/rest/webhook\n"
+            f"  Readiness: " + ", ".join(s.wait_url for s in stack.services) + "\n"
+            f"  Logs (JSON): {LOG_DIR}/{settings.log_prefix}*.log\n"
+            "Crashed processes are restarted. Press Ctrl-C to stop."
+        ),
+        stack.supervise,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

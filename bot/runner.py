@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,26 +191,17 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def run_stack() -> int:
-    """`make run`: start everything, show where to chat, stop on Ctrl-C."""
-    settings = StackSettings()
-    stack = Stack(stack_services(settings), settings)
+def serve_until_stopped(stack: Stack, banner: Callable[[], str], keep_running: Callable[[], None]) -> int:
+    """Start the stack, print where to reach it, run until Ctrl-C or SIGTERM.
+
+    Shared by `make run` and `make run-prod`; 1 when a process fails."""
     for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: it is ignored in background jobs
         signal.signal(signum, _interrupt)
     with stack:
         try:
             stack.start()
-            print(
-                "\nEverything is up.\n"
-                f"  Chat in the browser: {settings.portal_url}/\n"
-                f"  Chat over REST:  POST {settings.rasa_url}/webhooks/rest/webhook\n"
-                f"                   body: {{\"sender\": \"me\", \"message\": \"Vilka vänorter har ni?\"}}\n"
-                "  Chat in the terminal: make shell\n"
-                f"  Logs: {LOG_DIR}\n"
-                "Press Ctrl-C to stop.",
-                flush=True,
-            )
-            stack.watch()
+            print(banner(), flush=True)
+            keep_running()
         except KeyboardInterrupt:
             print("\nStopping every process …", flush=True)
         except RuntimeError as error:
@@ -217,3 +209,22 @@ def run_stack() -> int:
             return 1
     print("Stopped.")
     return 0
+
+
+def run_stack() -> int:
+    """`make run`: start everything, show where to chat, stop on Ctrl-C."""
+    settings = StackSettings()
+    stack = Stack(stack_services(settings), settings)
+    return serve_until_stopped(
+        stack,
+        lambda: (
+            "\nEverything is up.\n"
+            f"  Chat in the browser: {settings.portal_url}/\n"
+            f"  Chat over REST:  POST {settings.rasa_url}/webhooks/rest/webhook\n"
+            f"                   body: {{\"sender\": \"me\", \"message\": \"Vilka vänorter har ni?\"}}\n"
+            "  Chat in the terminal: make shell\n"
+            f"  Logs: {LOG_DIR}\n"
+            "Press Ctrl-C to stop."
+        ),
+        stack.watch,
+    )
