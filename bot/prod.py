@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 from bot.messages import RATE_LIMITED, TECHNICAL_ERROR, TOO_LONG
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
-from bot.runner import BIN, LOG_DIR, Service, Stack, serve_until_stopped
+from bot.runner import LOG_DIR, Service, Stack, serve_until_stopped
 from bot.security_headers import content_security_policy
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.j2"
@@ -214,7 +214,7 @@ class ProdSettings:
 
 def rasa_argv(settings: ProdSettings, port: int) -> list[str]:
     argv = [
-        str(BIN / "rasa"), "run", "--model", str(settings.model),
+        sys.executable, "-m", "bot.rasa_server", "run", "--model", str(settings.model),
         "--port", str(port), "--interface", "127.0.0.1",
         "--credentials", str(CREDENTIALS), "--endpoints", str(ENDPOINTS),
         "--logging-config-file", str(LOGGING_CONFIG),

@@ -22,7 +22,6 @@ from bot.paths import MODEL_DIR, ROOT, VAR_DIR
 from bot.settings import StackSettings
 
 LOG_DIR = VAR_DIR / "log"
-BIN = Path(sys.executable).parent
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.g
         Service(
             "rasa",
             "Rasa server",
-            [str(BIN / "rasa"), "run", "--model", str(model),
+            [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model),
              "--port", str(settings.rasa_port), "--interface", settings.host,
              "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
              # one --cors with every origin: a repeated --cors keeps only the last
