@@ -3,8 +3,10 @@
 The local profile (one Rasa server, SQLite) and the production profile (Rasa
 replicas on PostgreSQL and Redis behind nginx, 1 and 2 replicas) are measured
 in the same run, one after the other, each on its own spare ports and fresh
-databases, so it can run next to `make run`. The same load for all three:
-50 residents at once, 20 messages each. Results go to results/bench.json and
+databases, so it can run next to `make run`. Every simulated resident holds
+conversations of ten turns (`bench.load.CONVERSATION`), each under a new sender
+id, as residents do. The same load for all three profiles: 50 residents at
+once, two conversations each. Results go to results/bench.json and
 are printed as Markdown. `python -m bench --no-training` skips timing a
 training run.
 """
@@ -66,18 +68,18 @@ def main() -> int:
             started = time.perf_counter()
             stack.start(say=lambda _m: None)
             results["startup_seconds"] = round(time.perf_counter() - started, 1)
-            print("… one resident, 200 messages", flush=True)
-            results["one_user"] = asyncio.run(run_load(settings.rasa_url, 1, 200)).summary()
-            print("… 20 residents at once, 20 messages each", flush=True)
-            results["concurrent_20"] = asyncio.run(run_load(settings.rasa_url, 20, 20)).summary()
-            print("… local profile: 50 residents at once, 20 messages each", flush=True)
-            results["local_50x20"] = asyncio.run(run_load(settings.rasa_url, 50, 20)).summary()
-            print(f"  {results['local_50x20']}", flush=True)
+            print("… one resident, 20 conversations (200 messages)", flush=True)
+            results["one_user"] = asyncio.run(run_load(settings.rasa_url, 1, 20)).summary()
+            print("… 20 residents at once, 3 conversations each (600 messages)", flush=True)
+            results["concurrent_20"] = asyncio.run(run_load(settings.rasa_url, 20, 3)).summary()
+            print("… local profile: 50 residents at once, 2 conversations each", flush=True)
+            results["local_50x2"] = asyncio.run(run_load(settings.rasa_url, 50, 2)).summary()
+            print(f"  {results['local_50x2']}", flush=True)
             results["rasa_rss_mb"] = round(resident_memory_mb(stack.processes["rasa"].pid))
         for replicas in (1, 2):
-            print(f"… production profile, {replicas} replica(s): 50 residents at once, 20 messages each",
-                  flush=True)
-            results[f"prod_{replicas}_replica_50x20"] = prod.measure(replicas, replicas)
+            print(f"… production profile, {replicas} replica(s): 50 residents at once, "
+                  "2 conversations each", flush=True)
+            results[f"prod_{replicas}_replica_50x2"] = prod.measure(replicas, replicas)
         if "--no-training" in sys.argv[1:]:
             results["training_seconds"] = None
         else:
@@ -87,11 +89,11 @@ def main() -> int:
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     one, many = results["one_user"], results["concurrent_20"]
-    rows = [("local: 1 Rasa server, SQLite, no nginx", results["local_50x20"]),
+    rows = [("local: 1 Rasa server, SQLite, no nginx", results["local_50x2"]),
             ("production: 1 replica + 1 action server, PostgreSQL, Redis, nginx",
-             results["prod_1_replica_50x20"]),
+             results["prod_1_replica_50x2"]),
             ("production: 2 replicas + 2 action servers, PostgreSQL, Redis, nginx",
-             results["prod_2_replica_50x20"])]
+             results["prod_2_replica_50x2"])]
     side_by_side = "\n".join(
         f"| {name} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['throughput_msg_per_s']} | "
         f"{r['errors']} / {r['messages']} |" for name, r in rows)
@@ -108,14 +110,14 @@ Machine: {results['machine']}, {results['date']}
 | Rasa server resident memory | {results['rasa_rss_mb']} MB |
 | stack start-up | {results['startup_seconds']} s |
 
-50 residents at once, 20 messages each, measured in the same run:
+50 residents at once, two conversations (20 messages) each, measured in the same run:
 
 | profile | p50 ms | p95 ms | p99 ms | messages/s | errors |
 |---|---|---|---|---|---|
 {side_by_side}
 
-Rasa replica memory (production): 1 replica {results['prod_1_replica_50x20']['rasa_rss_mb_each']} MB,
-2 replicas {results['prod_2_replica_50x20']['rasa_rss_mb_each']} MB.
+Rasa replica memory (production): 1 replica {results['prod_1_replica_50x2']['rasa_rss_mb_each']} MB,
+2 replicas {results['prod_2_replica_50x2']['rasa_rss_mb_each']} MB.
 """)
     return 0
 

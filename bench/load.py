@@ -15,7 +15,8 @@ from bot.messages import RATE_LIMITED, TECHNICAL_ERROR
 # Answers that mean "not answered": the channel's/nginx's polite error messages.
 FAILED_TEXTS = {TECHNICAL_ERROR, RATE_LIMITED}
 
-QUESTIONS = (
+# One conversation as residents hold them: about ten turns, with follow-ups.
+CONVERSATION = (
     "Hej",
     "Varför arbetar kommunen internationellt?",
     "Vilka vänorter har ni?",
@@ -56,6 +57,7 @@ class LoadResult:
 
 async def _conversation(session: aiohttp.ClientSession, url: str, turns: Sequence[str],
                         latencies: list[float], errors: list[str]) -> None:
+    """One conversation, under a sender id of its own."""
     sender = f"bench-{uuid.uuid4().hex[:10]}"
     for text in turns:
         started = time.perf_counter()
@@ -70,33 +72,35 @@ async def _conversation(session: aiohttp.ClientSession, url: str, turns: Sequenc
         latencies.append((time.perf_counter() - started) * 1000)
 
 
-async def _resident(url: str, turns: Sequence[str], latencies: list[float], errors: list[str],
+async def _resident(url: str, conversations: int, latencies: list[float], errors: list[str],
                     timeout: aiohttp.ClientTimeout, address: str | None) -> None:
-    """One resident with a connection of its own, from `address` when given, so that
-    nginx's per-client rate limit sees many residents, not one load generator."""
+    """One resident holding `conversations` conversations, one after the other, over a
+    connection of its own, from `address` when given, so that nginx's per-client rate
+    limit sees many residents, not one load generator."""
     connector = aiohttp.TCPConnector(local_addr=(address, 0) if address else None)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        await _conversation(session, url, turns, latencies, errors)
+        for _ in range(conversations):
+            await _conversation(session, url, CONVERSATION, latencies, errors)
 
 
-async def run_load(base_url: str, conversations: int, turns_each: int,
+async def run_load(base_url: str, residents: int, conversations_each: int,
                    distinct_clients: bool = False) -> LoadResult:
-    """`conversations` residents at once, each sending `turns_each` messages in turn.
+    """`residents` at once, each holding `conversations_each` conversations of
+    `CONVERSATION` in turn; every message waits for the previous reply.
 
     `distinct_clients`: each resident connects from its own loopback address
     (127.0.0.100, .101, …), as residents behind nginx do."""
     url = f"{base_url}/webhooks/rest/webhook"
-    turns = [QUESTIONS[i % len(QUESTIONS)] for i in range(turns_each)]
     latencies: list[float] = []
     errors: list[str] = []
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(timeout=timeout) as session:
-        await _conversation(session, url, ["Hej"], [], [])  # warm-up
+        await _conversation(session, url, CONVERSATION, [], [])  # warm-up: every answer once
     started = time.perf_counter()
     await asyncio.gather(*(
-        _resident(url, turns, latencies, errors, timeout,
+        _resident(url, conversations_each, latencies, errors, timeout,
                   f"127.0.0.{100 + i}" if distinct_clients else None)
-        for i in range(conversations)
+        for i in range(residents)
     ))
     seconds = time.perf_counter() - started
-    return LoadResult(conversations, len(latencies), len(errors), seconds, latencies)
+    return LoadResult(residents * conversations_each, len(latencies), len(errors), seconds, latencies)

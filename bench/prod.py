@@ -39,7 +39,7 @@ def resident_memory_mb(pid: int) -> float:
     return float("nan")
 
 
-def measure(replicas: int, action_servers: int, conversations: int = 50, turns: int = 20) -> dict:
+def measure(replicas: int, action_servers: int, residents: int = 50, conversations_each: int = 2) -> dict:
     tag = f"bench{uuid.uuid4().hex[:8]}"
     databases = [f"{tag}_content", f"{tag}_tracker"]
     nginx, lb, portal, *rest = free_ports(3 + replicas + action_servers)
@@ -58,8 +58,9 @@ def measure(replicas: int, action_servers: int, conversations: int = 50, turns: 
             stack.start(say=lambda _m: None, timeout=420)
             # warm every replica up as the local profile is by its earlier runs (first
             # inference and first database and lock connections are slow)
-            asyncio.run(run_load(settings.url, 10, 5, distinct_clients=True))
-            result = asyncio.run(run_load(settings.url, conversations, turns, distinct_clients=True)).summary()
+            asyncio.run(run_load(settings.url, 10, 1, distinct_clients=True))
+            result = asyncio.run(run_load(settings.url, residents, conversations_each,
+                                            distinct_clients=True)).summary()
             result["rasa_rss_mb_each"] = [round(resident_memory_mb(stack.processes[f"rasa-{i}"].pid))
                                           for i in range(1, replicas + 1)]
         print(f"  {result}", flush=True)
