@@ -9,6 +9,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot import security_headers
 from bot.content.db import session_factory
 from bot.content.editor import ContentEditor
 from bot.portal import admin, public
@@ -30,6 +31,7 @@ def create_app(settings: StackSettings | None = None, *, secret_key: Optional[st
         loader=jinja2.FileSystemLoader(PORTAL_DIR / "templates"),
         autoescape=jinja2.select_autoescape(default=True),
     )
+    security_headers.setup(app, settings.public_rasa_url)
     public.setup(app)
     sessions = session_factory(settings.database_url)
     admin.setup(app, ContentEditor(sessions), user_store or UserStore(sessions), secret_key)

@@ -228,6 +228,17 @@ async def test_login_itself_needs_the_token(client):
 # ---------------------------------------------------------------- headers
 
 
+async def test_public_pages_send_security_headers_too(client):
+    for path, status in (("/", 200), ("/static/widget.js", 200), ("/no-such-page", 404)):
+        response = await client.get(path)
+        assert response.status == status
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "http://localhost" in policy  # the widget may post to the Rasa server
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+
 async def test_admin_pages_send_a_strict_content_security_policy(client):
     response = await client.get("/admin/login")
     assert response.headers["Content-Security-Policy"] == CSP
