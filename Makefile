@@ -13,6 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
+export LOCK_DB ?= $(CURDIR)/var/locks.db
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 AUDIT_VENV := .venv-audit

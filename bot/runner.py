@@ -63,6 +63,8 @@ def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.g
              # one --cors with every origin: a repeated --cors keeps only the last
              "--cors", settings.portal_url, f"http://127.0.0.1:{settings.portal_port}"],
             f"{settings.rasa_url}/webhooks/rest/",
+            # worker processes share conversation locks through LOCK_DB (endpoints.yml)
+            env={"SANIC_WORKERS": str(settings.rasa_workers)},
         ),
         Service(
             "portal",

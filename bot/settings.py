@@ -24,6 +24,9 @@ class StackSettings:
     tracker_db: str = field(
         default_factory=lambda: os.environ.get("TRACKER_DB", str(VAR_DIR / "tracker.db"))
     )
+    lock_db: str = field(default_factory=lambda: os.environ.get("LOCK_DB", str(VAR_DIR / "locks.db")))
+    # One Sanic worker per core: Rasa handles a turn on one core at a time.
+    rasa_workers: int = field(default_factory=lambda: _int("RASA_WORKERS", min(2, os.cpu_count() or 1)))
     database_url: str = field(default_factory=db.database_url)
     log_prefix: str = ""
 
@@ -49,6 +52,7 @@ class StackSettings:
         return {
             "ACTION_ENDPOINT_URL": self.action_endpoint,
             "TRACKER_DB": self.tracker_db,
+            "LOCK_DB": self.lock_db,
             "DATABASE_URL": self.database_url,
             "RASA_PORT": str(self.rasa_port),
             "ACTION_PORT": str(self.action_port),

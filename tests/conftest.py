@@ -74,7 +74,8 @@ def live_stack(tmp_path_factory) -> Iterator[LiveStack]:
     rasa_port, action_port, portal_port = free_ports(3)
     settings = StackSettings(
         rasa_port=rasa_port, action_port=action_port, portal_port=portal_port,
-        tracker_db=str(folder / "tracker.db"), database_url=content, log_prefix="test-",
+        tracker_db=str(folder / "tracker.db"), lock_db=str(folder / "locks.db"), rasa_workers=2,
+        database_url=content, log_prefix="test-",
     )
     with Stack(stack_services(settings, MODEL), settings) as stack:
         stack.start(say=lambda _message: None)

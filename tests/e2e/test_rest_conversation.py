@@ -1,5 +1,7 @@
 """The real servers, talked to over the REST channel as the widget does."""
+import sqlite3
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -42,6 +44,25 @@ def test_unknown_partner_is_not_invented(live_stack):
 def test_focus_areas_are_listed(live_stack):
     text = live_stack.text(new_sender(), "vilka fokusområden har ni")
     assert "Livslångt lärande" in text and "Resurssnåla kretslopp" in text
+
+
+def test_a_double_submit_gets_both_answers_in_order(live_stack):
+    """Two messages of one resident at once (a double click, two tabs) may reach
+    different Rasa workers; they are still handled one after the other."""
+    sender = new_sender()
+    questions = ["Berätta om Ravenna", "vilka fokusområden har ni"]
+    assert live_stack.settings.rasa_workers == 2
+    with ThreadPoolExecutor(len(questions)) as pool:
+        ravenna, focus_areas = pool.map(lambda question: live_stack.text(sender, question), questions)
+    assert "Ravenna i Italien" in ravenna
+    assert "Livslångt lärande" in focus_areas
+
+    with sqlite3.connect(live_stack.settings.tracker_db) as tracker_db:
+        kinds = [kind for (kind,) in tracker_db.execute(
+            "SELECT type_name FROM events WHERE sender_id = ? AND type_name IN ('user', 'bot') "
+            "ORDER BY id", (sender,))]
+    turns = [kind for i, kind in enumerate(kinds) if i == 0 or kinds[i - 1] != kind]
+    assert turns == ["user", "bot", "user", "bot"], kinds
 
 
 def test_low_confidence_offers_topic_buttons(live_stack):
