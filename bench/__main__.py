@@ -37,6 +37,12 @@ def resident_memory_mb(pid: int) -> float:
     return float("nan")
 
 
+def worker_pids(pid: int) -> list[int]:
+    """The Sanic worker processes that Rasa's main process forked."""
+    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()]
+
+
 def time_training(out: Path) -> float:
     """Seconds for a full, forced `rasa train` into a scratch folder."""
     started = time.perf_counter()
@@ -60,7 +66,8 @@ def main() -> int:
         migrate(content)
         seed_if_empty(content)
         settings = StackSettings(rasa_port=25005, action_port=25055, portal_port=28080,
-                                 tracker_db=str(folder / "tracker.db"), database_url=content,
+                                 tracker_db=str(folder / "tracker.db"),
+                                 lock_db=str(folder / "locks.db"), database_url=content,
                                  log_prefix="bench-")
         results = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
         print("… starting the stack", flush=True)
@@ -75,7 +82,10 @@ def main() -> int:
             print("… local profile: 50 residents at once, 2 conversations each", flush=True)
             results["local_50x2"] = asyncio.run(run_load(settings.rasa_url, 50, 2)).summary()
             print(f"  {results['local_50x2']}", flush=True)
-            results["rasa_rss_mb"] = round(resident_memory_mb(stack.processes["rasa"].pid))
+            rasa_pid = stack.processes["rasa"].pid
+            results["rasa_workers"] = settings.rasa_workers
+            results["rasa_rss_mb"] = round(resident_memory_mb(rasa_pid))
+            results["rasa_worker_rss_mb"] = [round(resident_memory_mb(p)) for p in worker_pids(rasa_pid)]
         for replicas in (1, 2):
             print(f"… production profile, {replicas} replica(s): 50 residents at once, "
                   "2 conversations each", flush=True)
@@ -107,7 +117,7 @@ Machine: {results['machine']}, {results['date']}
 | 20 concurrent: p50 / p95 / p99 latency | {many['p50_ms']} / {many['p95_ms']} / {many['p99_ms']} ms |
 | errors | {one['errors'] + many['errors']} |
 | training (full, forced) | {results['training_seconds']} s |
-| Rasa server resident memory | {results['rasa_rss_mb']} MB |
+| Rasa server resident memory | main process {results['rasa_rss_mb']} MB, {results['rasa_workers']} workers {results['rasa_worker_rss_mb']} MB |
 | stack start-up | {results['startup_seconds']} s |
 
 50 residents at once, two conversations (20 messages) each, measured in the same run:

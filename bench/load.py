@@ -74,12 +74,15 @@ async def _conversation(session: aiohttp.ClientSession, url: str, turns: Sequenc
 
 async def _resident(url: str, conversations: int, latencies: list[float], errors: list[str],
                     timeout: aiohttp.ClientTimeout, address: str | None) -> None:
-    """One resident holding `conversations` conversations, one after the other, over a
-    connection of its own, from `address` when given, so that nginx's per-client rate
-    limit sees many residents, not one load generator."""
-    connector = aiohttp.TCPConnector(local_addr=(address, 0) if address else None)
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        for _ in range(conversations):
+    """One resident holding `conversations` conversations, one after the other.
+
+    Each conversation keeps one connection open (as a browser tab does, although
+    a resident who types for longer than the server's keep-alive, 5 s, opens a new
+    one for nearly every message). It connects from `address` when given, so that
+    nginx's per-client rate limit sees many residents, not one load generator."""
+    for _ in range(conversations):
+        connector = aiohttp.TCPConnector(local_addr=(address, 0) if address else None)
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             await _conversation(session, url, CONVERSATION, latencies, errors)
 
 
