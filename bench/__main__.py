@@ -99,7 +99,8 @@ def main() -> int:
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     one, many = results["one_user"], results["concurrent_20"]
-    rows = [("local: 1 Rasa server, SQLite, no nginx", results["local_50x2"]),
+    local = f"local: 1 Rasa server, {results['rasa_workers']} workers, SQLite, no nginx"
+    rows = [(local, results["local_50x2"]),
             ("production: 1 replica + 1 action server, PostgreSQL, Redis, nginx",
              results["prod_1_replica_50x2"]),
             ("production: 2 replicas + 2 action servers, PostgreSQL, Redis, nginx",
