@@ -4,8 +4,8 @@
 memory after saving it, so that the conversation's next message does not rebuild
 it from its rows: reading and deserialising every event of the session was a
 fifth of the Rasa server's CPU per turn. Before a kept tracker is used, one
-query checks that the database still holds exactly the events it was built from
-(their number and the newest event id of the session). Whenever another replica
+indexed query checks that the conversation's stored events are still those it
+was saved with (their number and the newest event's id). Whenever another replica
 wrote to the conversation, the portal erased it, the session changed or a turn
 failed before saving, the check fails and the tracker is read from the database
 as Rasa does. A kept tracker is handed out once, so it is never shared.
@@ -94,7 +94,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
 
     def _tune_sqlite(self) -> None:
         """Local profile: keep one connection open (SQLAlchemy 1.4 opens a new one per
-        query on a SQLite file, which cost a quarter of a turn's CPU) and use
+        query on a SQLite file, about a fifth of a turn's CPU) and use
         write-ahead logging, so a commit needs no fsync and the portal reads and
         erases conversations while Rasa writes."""
         url = self.engine.url
