@@ -25,7 +25,8 @@ class StackSettings:
         default_factory=lambda: os.environ.get("TRACKER_DB", str(VAR_DIR / "tracker.db"))
     )
     lock_db: str = field(default_factory=lambda: os.environ.get("LOCK_DB", str(VAR_DIR / "locks.db")))
-    # One Sanic worker per core: Rasa handles a turn on one core at a time.
+    # Rasa handles a turn on one core at a time: one Sanic worker per core, at most
+    # two (each worker holds the model, about 1.3 GB).
     rasa_workers: int = field(default_factory=lambda: _int("RASA_WORKERS", min(2, os.cpu_count() or 1)))
     database_url: str = field(default_factory=db.database_url)
     log_prefix: str = ""
