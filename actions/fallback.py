@@ -72,6 +72,15 @@ def send_qa(dispatcher: CollectingDispatcher, repo: ContentRepository, match: re
     )
 
 
+def answer_from_qa(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
+                   threshold: float | None = None) -> bool:
+    """Answer the latest message from a staff entry if one fits; whether it did."""
+    match = find_qa(repo, tracker.latest_message.get("text") or "", threshold)
+    if match:
+        send_qa(dispatcher, repo, match)
+    return match is not None
+
+
 class ActionOutOfScope(ContentAction):
     """Other questions: a staff Q&A entry if one fits, else "not my area"."""
 
@@ -81,10 +90,7 @@ class ActionOutOfScope(ContentAction):
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> list[dict[str, Any]]:
-        match = find_qa(repo, tracker.latest_message.get("text") or "")
-        if match:
-            send_qa(dispatcher, repo, match)
-        else:
+        if not answer_from_qa(dispatcher, tracker, repo):
             send_topic(dispatcher, repo, "out_of_scope")
         return []
 
@@ -99,10 +105,7 @@ class ActionRephrase(ContentAction):
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> list[dict[str, Any]]:
-        match = find_qa(repo, tracker.latest_message.get("text") or "")
-        if match:
-            send_qa(dispatcher, repo, match)
-        else:
+        if not answer_from_qa(dispatcher, tracker, repo):
             dispatcher.utter_message(response="utter_rephrase")
         return []
 
@@ -126,10 +129,7 @@ class ActionAnswerQA(ContentAction):
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> list[dict[str, Any]]:
-        match = find_qa(repo, tracker.latest_message.get("text") or "", TRAINED_QA_THRESHOLD)
-        if match:
-            send_qa(dispatcher, repo, match)
-        else:
+        if not answer_from_qa(dispatcher, tracker, repo, TRAINED_QA_THRESHOLD):
             dispatcher.utter_message(response="utter_rephrase")
         return []
 
