@@ -1,6 +1,7 @@
 """Fixtures and helpers for the review pages' tests (imported explicitly by
 tests/portal/test_review_*.py; kept apart from admin_fixtures.py so that the
-two features' tests can change independently).
+two features' tests can change independently; the users and their
+credentials are admin_fixtures.py's).
 
 The portal runs in this process, served from a thread of its own on a free
 port, so the tests are plain synchronous code (they run fine after a
@@ -13,20 +14,16 @@ export goes to a temporary folder, never to data/.
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 from typing import Any, Dict, Iterator, Optional
 
 import pytest
 import requests
 from aiohttp import web
-from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 
-from bot.content.db import session_factory
 from bot.portal.admin import review
 from bot.portal.app import create_app
-from bot.portal.auth import UserStore
 from bot.runner import free_ports
 from bot.settings import StackSettings
 from tests.conversations.conftest import (  # noqa: F401
@@ -34,20 +31,7 @@ from tests.conversations.conftest import (  # noqa: F401
     tracker_db,
     tracker_template,
 )
-
-EDITOR = ("anna", "redaktörens lösenord 1")
-ADMIN = ("root", "administratörens lösenord 1")
-FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def users(content_url) -> UserStore:
-    store = UserStore(session_factory(content_url), FAST_HASHER)
-    store.create(*EDITOR, role="redaktör")
-    store.create(*ADMIN, role="admin")
-    return store
-
+from tests.portal.admin_fixtures import _CSRF, ADMIN, EDITOR, FAST_HASHER, users  # noqa: F401
 
 def review_app(content_url, tracker_path, user_store, nlu_path) -> web.Application:
     settings = StackSettings(database_url=content_url, tracker_db=str(tracker_path))
