@@ -166,9 +166,9 @@ TOPICS = _register(Kind(
     name="topic", slug="topics", label="Ämnessvar", singular="ämnet", pronoun="det", new_label="Nytt ämne",
     model=models.Topic, spec=bundle.TOPIC_SPEC, title_field="title", order_by="key",
     description=(
-        "Svaren på de frågor boten är tränad på. Nyckeln kopplar ett ämne till avsikten "
-        "ask_<nyckel>; ett nytt ämne används först när en sådan avsikt har tränats in. "
-        "Nya frågor som ska fungera direkt lägger du under Frågor och svar."
+        "Svaren på de frågor boten är tränad att känna igen. Ett nytt ämne används först när "
+        "boten har tränats på frågor om det. Nya frågor som ska fungera direkt lägger du "
+        "under Frågor och svar."
     ),
     fields=(
         Field("key", "Nyckel", "key", "Små bokstäver a–z, siffror och understreck, t.ex. contact."),
