@@ -9,7 +9,7 @@ content export [PATH]       write the store as one YAML bundle (stdout by defaul
 users create --role admin|redaktör USERNAME
                             add a portal user; asks for the password twice
                             (or reads one line from stdin when it is not a terminal)
-users password USERNAME     give a user a new password (also unlocks the account)
+users password USERNAME     give a user a new password
 logs purge [--older-than 30d] [--dry-run]
                             delete conversations older than the period from the
                             tracker store (default: LOG_RETENTION_DAYS, else 30 days);
@@ -114,7 +114,7 @@ def _users(args: argparse.Namespace) -> int:
                 print(f"fel: det finns ingen användare som heter {args.username}", file=sys.stderr)
                 return 1
             store.set_password(account.id, password)
-            print(f"Nytt lösenord för {account.username}; kontot är upplåst.")
+            print(f"Nytt lösenord för {account.username}; hens inloggningar är avslutade.")
     except ValueError as error:  # ValidationFailed is a ValueError too
         messages = error.errors.values() if isinstance(error, ValidationFailed) else [str(error)]
         for message in messages:

@@ -1,13 +1,18 @@
-"""Staff accounts: argon2 password hashes, roles, lock-out after failed logins.
+"""Staff accounts: argon2 password hashes, roles, throttled logins.
 
 Plain Python on the content database (no aiohttp), so the command line
 (`python -m bot users create`) and the portal share it.
 
 * Passwords are hashed with argon2id (argon2-cffi's defaults) and never stored
-  or logged in clear; there is no default password.
-* After `MAX_FAILURES` failed logins in a row an account is locked, first for
-  one minute, and each further failure doubles the time (at most an hour).
-  A correct password does not open a locked account before the time is up.
+  or logged in clear; there is no default password. New passwords must pass
+  zxcvbn's strength estimate (passwords.py).
+* No account is ever locked: failed logins slow down further attempts from
+  the same client address (throttle.py), so a stranger cannot lock out the
+  real user, who logs in from another address.
+* Every refusal looks the same from outside: one message, one argon2 check
+  (against a dummy hash when the name is unknown, the account inactive or the
+  attempt throttled), so neither the message nor the time tells whether a
+  name exists.
 * `session_epoch` is raised on logout, deactivation, role change and new
   password; sessions carry the epoch they were created with, so every older
   session cookie stops working at once (cookie sessions cannot be revoked
@@ -28,13 +33,11 @@ from sqlalchemy.orm import sessionmaker
 from bot.content import models
 from bot.content.db import session_factory
 from bot.content.editor import ValidationFailed
+from bot.portal.passwords import MAX_PASSWORD_LENGTH, password_problem
+from bot.portal.throttle import LoginThrottle
 
 ROLES = models.ROLES
 ROLE_LABELS = {"redaktör": "Redaktör", "admin": "Administratör"}
-MAX_FAILURES = 5
-FIRST_LOCK = dt.timedelta(minutes=1)
-LONGEST_LOCK = dt.timedelta(hours=1)
-MIN_PASSWORD_LENGTH = 12
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 
 WRONG_LOGIN = "Fel användarnamn eller lösenord."
@@ -53,8 +56,6 @@ class Account:
     role: str
     active: bool
     session_epoch: int
-    failed_logins: int
-    locked_until: Optional[dt.datetime]
     created_at: dt.datetime
     last_login_at: Optional[dt.datetime]
 
@@ -66,53 +67,26 @@ class Account:
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
 
-    def locked(self, now: Optional[dt.datetime] = None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or _now())
-
 
 class LoginRefused(Exception):
-    """Wrong username or password, an inactive or a locked account."""
-
-
-class AccountLocked(LoginRefused):
-    def __init__(self, until: dt.datetime) -> None:
-        self.until = until
-        super().__init__("För många misslyckade inloggningar.")
+    """Wrong username or password, an inactive account or a throttled attempt."""
 
 
 def _account(row: models.User) -> Account:
     return Account(row.id, row.username, row.role, row.active, row.session_epoch,
-                   row.failed_logins, row.locked_until, row.created_at, row.last_login_at)
-
-
-def lock_time(failures: int) -> dt.timedelta:
-    """How long the account stays locked after this many failures in a row."""
-    if failures < MAX_FAILURES:
-        return dt.timedelta(0)
-    doublings = min(failures - MAX_FAILURES, 16)  # 2**16 minutes is far past the longest lock
-    return min(FIRST_LOCK * 2 ** doublings, LONGEST_LOCK)
-
-
-def password_problem(password: str, repeated: Optional[str] = None) -> str:
-    """A Swedish message when the password cannot be used, else ""."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken."
-    if password.strip() != password:
-        return "Lösenordet får inte börja eller sluta med mellanslag."
-    if repeated is not None and repeated != password:
-        return "Lösenorden är inte likadana. Skriv samma lösenord två gånger."
-    return ""
+                   row.created_at, row.last_login_at)
 
 
 class UserStore:
     """Create, authenticate and manage portal users."""
 
     def __init__(self, sessions: Optional[sessionmaker] = None,
-                 hasher: Optional[PasswordHasher] = None) -> None:
+                 hasher: Optional[PasswordHasher] = None, throttle: Optional[LoginThrottle] = None) -> None:
         self._sessions = sessions or session_factory()
         self._hasher = hasher or PasswordHasher()
-        # Verified against when the username is unknown, so that a wrong name
-        # takes as long as a wrong password.
+        self.throttle = throttle or LoginThrottle()
+        # Verified against when the username is unknown, the account inactive or
+        # the attempt throttled, so that every refusal costs one argon2 check.
         self._dummy_hash = self._hasher.hash("not a password of anyone")
 
     # ------------------------------------------------------------ reading
@@ -149,7 +123,7 @@ class UserStore:
             )
         if role not in ROLES:
             errors["role"] = "Välj en roll: redaktör eller admin."
-        problem = password_problem(password, repeated)
+        problem = password_problem(password, repeated, name)
         if problem:
             errors["password"] = problem
         with self._sessions() as session, session.begin():
@@ -164,35 +138,31 @@ class UserStore:
             session.flush()
             return _account(row)
 
-    def authenticate(self, username: str, password: str, now: Optional[dt.datetime] = None) -> Account:
-        """The account, if the password is right and the account active and unlocked."""
-        now = now or _now()
-        refusal: Optional[LoginRefused] = None
+    def authenticate(self, username: str, password: str, address: str = "",
+                     now: Optional[dt.datetime] = None) -> Account:
+        """The account, if the password is right, the account active and the
+        attempt not throttled; else `LoginRefused`, always alike (see the module)."""
+        name = username.strip().lower()
+        wait = self.throttle.wait(address, name)
+        account: Optional[Account] = None
         with self._sessions() as session, session.begin():
             row = session.execute(
-                select(models.User).where(models.User.username == username.strip().lower())
+                select(models.User).where(models.User.username == (name if len(name) <= 80 else ""))
             ).scalar_one_or_none()
-            if row is None or not row.active:
-                self._verify(self._dummy_hash, password)
-                refusal = LoginRefused(WRONG_LOGIN)
-            elif row.locked_until is not None and row.locked_until > now:
-                refusal = AccountLocked(row.locked_until)
-            elif not self._verify(row.password_hash, password):
-                row.failed_logins += 1  # committed below, before the refusal is raised
-                if row.failed_logins >= MAX_FAILURES:
-                    row.locked_until = now + lock_time(row.failed_logins)
-                    refusal = AccountLocked(row.locked_until)
-                else:
-                    refusal = LoginRefused(WRONG_LOGIN)
-            else:
+            if wait > 0 or row is None or not row.active or len(password) > MAX_PASSWORD_LENGTH:
+                self._verify(self._dummy_hash, password[:MAX_PASSWORD_LENGTH])
+            elif self._verify(row.password_hash, password):
                 if self._hasher.check_needs_rehash(row.password_hash):
                     row.password_hash = self._hasher.hash(password)
-                row.failed_logins = 0
-                row.locked_until = None
-                row.last_login_at = now
+                row.last_login_at = now or _now()
                 account = _account(row)
-        if refusal is not None:
-            raise refusal
+        if wait > 0:
+            self.throttle.refused(address, name, wait)
+            raise LoginRefused(WRONG_LOGIN)
+        if account is None:
+            self.throttle.failed(address, name)
+            raise LoginRefused(WRONG_LOGIN)
+        self.throttle.succeeded(address, name)
         return account
 
     def _verify(self, password_hash: str, password: str) -> bool:
@@ -221,17 +191,15 @@ class UserStore:
             return _account(row)
 
     def set_password(self, user_id: int, password: str, repeated: Optional[str] = None) -> Account:
-        """A new password; also unlocks the account and ends its sessions."""
-        problem = password_problem(password, repeated)
-        if problem:
-            raise ValidationFailed({"password": problem})
+        """A new password; ends the user's sessions."""
         with self._sessions() as session, session.begin():
             row = session.get(models.User, user_id)
             if row is None:
                 raise ValidationFailed({"": "Användaren finns inte."})
+            problem = password_problem(password, repeated, row.username)
+            if problem:
+                raise ValidationFailed({"password": problem})
             row.password_hash = self._hasher.hash(password)
-            row.failed_logins = 0
-            row.locked_until = None
             row.session_epoch += 1
             return _account(row)
 

@@ -105,6 +105,15 @@ def current_user(request: web.Request) -> Optional[Account]:
     return request.get("user")
 
 
+def client_address(request: web.Request) -> str:
+    """The client's address for login throttling: the peer, or the X-Real-IP that
+    a proxy listed in PORTAL_TRUSTED_PROXIES (nginx in production) puts there."""
+    peer = request.remote or ""
+    trusted = os.environ.get("PORTAL_TRUSTED_PROXIES", "").replace(",", " ").split()
+    forwarded = request.headers.get("X-Real-IP", "").strip()
+    return forwarded[:64] if forwarded and peer in trusted else peer
+
+
 def safe_next(target: str) -> str:
     """Only a path inside /admin may be a redirect target after login."""
     parts = urlsplit(target or "")

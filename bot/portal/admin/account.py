@@ -5,9 +5,9 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from bot.content.editor import KINDS, ContentEditor, ValidationFailed
-from bot.portal.admin.common import flash, form_data, render, swedish_time
-from bot.portal.auth import AccountLocked, LoginRefused, UserStore
-from bot.portal.security import USERS_KEY, blocking, current_user, log_in, safe_next
+from bot.portal.admin.common import flash, form_data, render
+from bot.portal.auth import LoginRefused, UserStore
+from bot.portal.security import USERS_KEY, blocking, client_address, current_user, log_in, safe_next
 
 EDITOR_KEY = "editor"
 
@@ -36,18 +36,11 @@ async def login(request: web.Request) -> web.StreamResponse:
     username = form.get("username", "")
     target = safe_next(form.get("next", "/admin"))
     try:
-        account = await blocking(users(request).authenticate, username, form.get("password", ""))
-    except AccountLocked as locked:
-        error = (
-            "För många misslyckade inloggningar. Kontot är låst till "
-            f"{swedish_time(locked.until)}. Försök igen då, eller be en administratör "
-            "att ge dig ett nytt lösenord."
-        )
-        return await render(request, "admin/login.html",
-                            {"error": error, "username": username, "next": target}, status=401)
+        account = await blocking(users(request).authenticate, username, form.get("password", ""),
+                                 client_address(request))
     except LoginRefused as refused:
         return await render(request, "admin/login.html",
-                            {"error": str(refused), "username": username, "next": target}, status=401)
+                            {"error": str(refused), "username": username[:80], "next": target}, status=401)
     await log_in(request, account)
     raise web.HTTPSeeOther(target)
 
@@ -65,7 +58,10 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     content = editor(request)
     counts = {kind.slug: await blocking(content.count, kind) for kind in KINDS.values()}
     recent = await blocking(content.recent_changes, 15)
-    return await render(request, "admin/dashboard.html", {"counts": counts, "recent": recent})
+    account = current_user(request)
+    throttling = users(request).throttle.summary() if account and account.is_admin else None
+    return await render(request, "admin/dashboard.html",
+                        {"counts": counts, "recent": recent, "throttling": throttling})
 
 
 async def account_form(request: web.Request) -> web.StreamResponse:

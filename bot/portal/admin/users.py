@@ -1,5 +1,5 @@
 """User administration (admins only): list, create, change role, deactivate,
-set a new password (which also unlocks the account)."""
+set a new password."""
 from __future__ import annotations
 
 from aiohttp import web
