@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 AUDIT_VENV := .venv-audit
 
-.PHONY: help setup train run run-prod test audit shell bench lock lock-audit clean chromium nginx
+.PHONY: help setup train run run-prod test audit shell bench eval lock lock-audit clean chromium nginx
 
 help:
 	@echo "make run    set up, train if needed, start the bot (REST :5005, actions :5055)"
@@ -26,6 +26,7 @@ help:
 	@echo "make train  train the Rasa model (only when data or config changed)"
 	@echo "make shell  talk to the bot in the terminal"
 	@echo "make bench  measure latency, throughput, training time and memory (both profiles)"
+	@echo "make eval   the frozen evaluation (tests/eval/) against the real stack: pass rate per group"
 	@echo "make run-prod  production profile: 2 Rasa replicas on PostgreSQL + Redis behind nginx (:8000)"
 	@echo "make audit  known vulnerabilities in the pinned dependencies (pip-audit + audit-allowlist.txt)"
 
@@ -97,6 +98,10 @@ shell: setup $(MODEL)
 
 bench: setup $(MODEL) nginx
 	@$(PY) -m bench
+
+# The frozen evaluation over REST; results/eval.json has every failed turn.
+eval: setup $(MODEL)
+	@$(PY) -m bot.evaluation --language $${EVAL_LANGUAGE:-sv}
 
 lock: $(VENV)/.installed
 	$(PY) -m pip install -r requirements.in

@@ -1,0 +1,81 @@
+"""What a follow-up refers to: "det fjärde", "nummer 5", "den danska", "utanför Europa".
+
+Plain rules over the resident's words (folded like every other match, so
+"fjarde" and "fjärde" are the same), used by the actions after the classifier
+has said "this is a follow-up" or "this is a partner question".
+"""
+from __future__ import annotations
+
+import re
+
+from bot.content.matching import normalise
+
+LAST = -1
+# Ordinal words in Swedish and English, folded (no diacritics).
+_ORDINALS = {
+    "forsta": 1, "forste": 1, "first": 1,
+    "andra": 2, "andre": 2, "second": 2,
+    "tredje": 3, "third": 3,
+    "fjarde": 4, "fourth": 4,
+    "femte": 5, "fifth": 5,
+    "sjatte": 6, "sixth": 6,
+    "sjunde": 7, "seventh": 7,
+    "attonde": 8, "eighth": 8,
+    "nionde": 9, "ninth": 9,
+    "tionde": 10, "tenth": 10,
+    "sista": LAST, "siste": LAST, "last": LAST,
+}
+# Cardinals, read only after "nummer"/"nr"/"number" ("nummer fem").
+_CARDINALS = {
+    "ett": 1, "en": 1, "one": 1, "tva": 2, "two": 2, "tre": 3, "three": 3,
+    "fyra": 4, "four": 4, "fem": 5, "five": 5, "sex": 6, "six": 6, "sju": 7, "seven": 7,
+    "atta": 8, "eight": 8, "nio": 9, "nine": 9, "tio": 10, "ten": 10,
+}
+_NUMBER_WORDS = {"nummer", "nr", "number", "no"}
+_DIGITS = re.compile(r"^(\d{1,2})(?:a|e|st|nd|rd|th)?$")
+# Words that turn "i Europa" into "not in Europa".
+_EXCLUDING = (
+    "utanfor", "forutom", "utom", "inte i", "ej i", "inte fran", "bortsett fran", "exklusive",
+    "andra an", "outside", "except", "apart from", "other than", "not in", "besides", "excluding",
+)
+_ADJECTIVE_ENDINGS = ("iska", "iske", "isk", "ska", "ske", "sk", "ian", "ish", "ese", "an")
+
+
+def ordinal(text: str) -> int | None:
+    """The position a follow-up asks for (1-based; LAST for "det sista"), if any."""
+    words = normalise(text).split()
+    for index, word in enumerate(words):
+        if word in _ORDINALS:
+            return _ORDINALS[word]
+        digits = _DIGITS.match(word)
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word in _NUMBER_WORDS and following:
+            if following in _CARDINALS:
+                return _CARDINALS[following]
+            number = _DIGITS.match(following)
+            if number:
+                return int(number.group(1))
+        if digits and int(digits.group(1)) > 0:
+            return int(digits.group(1))
+    return None
+
+
+def is_excluded(text: str, place: str) -> bool:
+    """Whether the resident asks for everything but `place` ("utanför Europa")."""
+    folded, target = normalise(text), normalise(place)
+    position = folded.find(target)
+    if not target or position < 0:
+        return False
+    before = folded[max(0, position - 25):position]
+    return any(re.search(rf"\b{word}\b", before) for word in _EXCLUDING)
+
+
+def adjective_of(word: str, place: str) -> bool:
+    """Whether an adjective names a place: "danska" → Danmark, "italienska" → Italien,
+    "botswanska" → Botswana. Used only to choose among the few items just listed."""
+    folded, target = normalise(word), normalise(place)
+    for ending in _ADJECTIVE_ENDINGS:
+        if folded.endswith(ending) and len(folded) - len(ending) >= 3:
+            stem = folded[: -len(ending)]
+            return target.startswith(stem) or (len(stem) >= 4 and target.startswith(stem[:-1]))
+    return False
