@@ -16,6 +16,7 @@ from bot.conversations.filters import day_start, local_date
 from bot.conversations.transcript import Conversation, squash, text_key
 
 TOP = 10
+LITTLE_DATA_DAYS = 3  # fewer days with messages than this, and the per-day charts say little
 
 
 @dataclass
@@ -62,6 +63,22 @@ class Statistics:
     @property
     def positive_share(self) -> Optional[float]:
         return self._share(self.positive, self.feedback_total)
+
+    @property
+    def active_days(self) -> int:
+        """Days in the range on which residents sent at least one message."""
+        return sum(1 for day in self.days if day.messages)
+
+    @property
+    def little_data(self) -> bool:
+        return self.active_days < LITTLE_DATA_DAYS
+
+
+def active_range(conversations: Iterable[Conversation]) -> Optional[Tuple[dt.date, dt.date]]:
+    """The first and the last Swedish day on which a resident sent something, if any."""
+    days = [local_date(line.at) for conversation in conversations for line in conversation.lines
+            if line.kind in ("user", "feedback")]
+    return (min(days), max(days)) if days else None
 
 
 def compute(conversations: Iterable[Conversation], date_from: dt.date, date_to: dt.date) -> Statistics:

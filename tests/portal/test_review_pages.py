@@ -143,12 +143,14 @@ def test_a_transcript_shows_intent_confidence_replies_actions_and_feedback(clien
     client.login(ADMIN)
     html = client.fetch("/admin/review/conversation?id=cecilia")
     assert "Vad är Erasmus+?" in html
-    assert "<code>ask_networks</code>, säkerhet 62\u00a0%" in html
+    assert ('Avsikt: Fråga om regionala organisationer och nätverk <code class="intent-id">ask_networks</code>, '
+            "säkerhet 62\u00a0%") in html
     assert "Kommunen är med i flera nätverk" in html
     assert "Åtgärd: <code>action_answer_topic</code>" in html
     assert "Svaret var inte till hjälp (negativ)" in html
     bertil = client.fetch("/admin/review/conversation?id=bertil")
-    assert "Bästa gissning: <code>ask_activities</code>, 41\u00a0%" in bertil
+    assert ('Bästa gissning: Fråga om utbyten, konferenser och projekt <code class="intent-id">ask_activities</code>, '
+            "41\u00a0%") in bertil
     assert "Boten förstod inte (reservsvar)" in bertil
     missing = client.get("/admin/review/conversation?id=ingen")
     assert missing.status_code == 404 and "Samtalet finns inte" in missing.text
@@ -219,7 +221,7 @@ def test_the_learning_inbox_decides_and_exports(client, review_portal):
                                                               **fields})
     assert response.status_code == 303, response.text
     html = client.fetch("/admin/review/inbox")
-    assert "är avsikten ask_partner" in html and "Att granska (4)" in html
+    assert "tolkas som ”Fråga om en viss samarbetspart” (ask_partner)" in html and "Att granska (4)" in html
 
     bad = client.post("/admin/review/inbox", data={"csrf_token": token, "choice": "intent:påhittad",
                                                          **fields})

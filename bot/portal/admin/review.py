@@ -19,31 +19,30 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
-from urllib.parse import quote, urlencode
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 from bot.content.editor import QA, EditConflict, EditorError, NotFound, ValidationFailed, domain_intents
 from bot.conversations.filters import FEEDBACK, HITS, STOCKHOLM, ConversationFilter
-from bot.conversations.inbox import REASONS, UNSURE_BELOW
-from bot.conversations.models import AUDIT_ACTIONS, DECISIONS, STATUSES
+from bot.conversations.inbox import UNSURE_BELOW
+from bot.conversations.intent_labels import intent_label
 from bot.conversations.service import NLU_DIR, ConversationService, ReviewError
+from bot.conversations.stats import active_range
 from bot.conversations.tracker import TrackerStore, tracker_url
 from bot.conversations.transcript import FALLBACK_INTENT, text_key
-from bot.content.records import SWEDISH_MONTHS
 from bot.portal.admin.account import editor
 from bot.portal.admin.common import error_page, flash, form_data, render
+from bot.portal.admin.review_format import BASE, by_label, conversation_url, helpers
 from bot.portal.security import blocking, current_user
 
 SERVICE_KEY = "review_service"  # an app may carry its own ConversationService (tests)
 NLU_DIR_KEY = "review_nlu_dir"  # …or just other NLU paths (tests); else the env, else data/nlu/
 NLU_PATH_KEY = "review_nlu_path"
 PER_PAGE = 25
-INBOX_PER_PAGE = 50
-STATS_DEFAULT_DAYS = 30
+INBOX_PER_PAGE = 20  # a page of the inbox stays a few screens long
 STATS_MAX_DAYS = 366
-BASE = "/admin/review"
 
 _services: Dict[Tuple[str, ...], ConversationService] = {}
 _services_lock = threading.Lock()
@@ -72,54 +71,8 @@ def _who(request: web.Request) -> str:
     return current_user(request).username
 
 
-# ---------------------------------------------------------------- formatting for the templates
-
-
-def when(timestamp: Optional[float]) -> str:
-    """'27 november 2026 kl. 14.05' in Swedish time."""
-    if not timestamp:
-        return "–"
-    moment = dt.datetime.fromtimestamp(timestamp, STOCKHOLM)
-    return f"{moment.day} {SWEDISH_MONTHS[moment.month - 1]} {moment.year} kl. {moment:%H.%M}"
-
-
-def clock(timestamp: Optional[float]) -> str:
-    return dt.datetime.fromtimestamp(timestamp, STOCKHOLM).strftime("%H.%M.%S") if timestamp else "–"
-
-
-def iso_time(timestamp: Optional[float]) -> str:
-    return dt.datetime.fromtimestamp(timestamp, STOCKHOLM).isoformat(timespec="seconds") if timestamp else ""
-
-
-def percent(value: Optional[float]) -> str:
-    """'62 %' (Swedish: a space before the per cent sign)."""
-    if value is None:
-        return "–"
-    return f"{value * 100:.0f}\u00a0%"
-
-
-def swedish_day(day: dt.date) -> str:
-    return f"{day.day} {SWEDISH_MONTHS[day.month - 1]} {day.year}"
-
-
-def conversation_url(sender_id: str) -> str:
-    return f"{BASE}/conversation?id={quote(sender_id, safe='')}"
-
-
-def delete_url(sender_id: str) -> str:
-    return f"{BASE}/conversation/delete?id={quote(sender_id, safe='')}"
-
-
-def _helpers() -> Dict[str, Any]:
-    return {
-        "when": when, "clock": clock, "iso_time": iso_time, "percent": percent, "swedish_day": swedish_day,
-        "conversation_url": conversation_url, "delete_url": delete_url, "statuses": STATUSES, "reasons": REASONS,
-        "decision_labels": DECISIONS, "audit_actions": AUDIT_ACTIONS, "fallback_intent": FALLBACK_INTENT,
-    }
-
-
 async def page(request: web.Request, template: str, context: Dict[str, Any], status: int = 200) -> web.Response:
-    return await render(request, template, {**_helpers(), **context}, status)
+    return await render(request, template, {**helpers(), **context}, status)
 
 
 def _intents() -> List[str]:
@@ -141,7 +94,7 @@ async def conversations(request: web.Request) -> web.StreamResponse:
     tags = await blocking(svc.all_tags)
     return await page(request, "admin/review_list.html", {
         "filter": flt, "errors": dict(flt.errors), "result": result, "reviews": reviews,
-        "intent_choices": sorted(set(_intents()) | {FALLBACK_INTENT}), "tag_choices": tags,
+        "intent_choices": by_label(sorted(set(_intents()) | {FALLBACK_INTENT})), "tag_choices": tags,
         "hits": HITS, "feedback_choices": FEEDBACK,
         "query": flt.query_string(),
     })
@@ -268,10 +221,11 @@ async def inbox(request: web.Request, error: str = "", status: int = 200) -> web
     pending = sum(1 for d in decisions.values() if d.training_intent and d.exported_at is None)
     return await page(request, "admin/review_inbox.html", {
         "items": shown, "open_count": len(open_items), "page_number": number, "pages": pages,
-        "per_page": INBOX_PER_PAGE,
+        "per_page": INBOX_PER_PAGE, "first": (number - 1) * INBOX_PER_PAGE + 1,
+        "last": (number - 1) * INBOX_PER_PAGE + len(shown),
         "decisions": list(decisions.values()), "show": show if show in ("oppna", "beslutade") else "oppna",
         "threshold": threshold, "threshold_error": threshold_error,
-        "intents": [i for i in _intents() if i != "out_of_scope"], "qa_entries": entries,
+        "intents": by_label([i for i in _intents() if i != "out_of_scope"]), "qa_entries": entries,
         "export": export, "pending": pending, "nlu_path": svc.nlu_path, "error": error,
         "under_query": urlencode({"under": request.query["under"]}) if request.query.get("under") else "",
     }, status)
@@ -319,7 +273,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
     except ReviewError as error:
         return await inbox(request, str(error), 422)
     what = {
-        "intent": f"Sparat: ”{result.text}” är avsikten {result.intent}.",
+        "intent": f"Sparat: ”{result.text}” tolkas som ”{intent_label(result.intent)}” ({result.intent}).",
         "out_of_scope": f"Sparat: ”{result.text}” är utanför ämnet.",
         "qa": f"”{result.text}” är tillagd som exempelfråga. Boten känner igen den från nästa meddelande.",
         "ignore": f"”{result.text}” ignoreras.",
@@ -359,31 +313,46 @@ async def download_nlu(request: web.Request) -> web.StreamResponse:
 # ---------------------------------------------------------------- statistics and the audit log
 
 
-def _stats_range(request: web.Request) -> Tuple[dt.date, dt.date, Dict[str, str]]:
+def _stats_range(query: Mapping[str, str], active: Optional[Tuple[dt.date, dt.date]]
+                 ) -> Tuple[dt.date, dt.date, Dict[str, str]]:
+    """The period to show: the admin's dates; where one is missing, the first or
+    last day that has conversations (today when there are none)."""
     today = dt.datetime.now(STOCKHOLM).date()
+    first, last = active or (today, today)
     errors: Dict[str, str] = {}
-    values = {}
-    for key, default in (("from", today - dt.timedelta(days=STATS_DEFAULT_DAYS - 1)), ("to", today)):
-        raw = (request.query.get(key) or "").strip()
+    chosen: Dict[str, Optional[dt.date]] = {}
+    for key in ("from", "to"):
+        raw = (query.get(key) or "").strip()
         try:
-            values[key] = dt.date.fromisoformat(raw) if raw else default
+            chosen[key] = dt.date.fromisoformat(raw) if raw else None
         except ValueError:
-            values[key] = default
+            chosen[key] = None
             errors[key] = "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-27."
-    start, end = values["from"], values["to"]
+    start, end = chosen["from"] or first, chosen["to"] or last
     if start > end:
-        errors["to"] = "Slutdatumet måste vara samma som eller efter startdatumet."
-        start, end = end, start
+        if chosen["from"] and chosen["to"]:
+            errors["to"] = "Slutdatumet måste vara samma som eller efter startdatumet."
+            start, end = end, start
+        elif chosen["from"]:
+            end = start
+        else:
+            start = end
     if (end - start).days >= STATS_MAX_DAYS:
-        errors["from"] = f"Välj högst {STATS_MAX_DAYS} dagar åt gången."
+        if chosen["from"] and chosen["to"]:
+            errors["from"] = f"Välj högst {STATS_MAX_DAYS} dagar åt gången."
         start = end - dt.timedelta(days=STATS_MAX_DAYS - 1)
     return start, end, errors
 
 
+def _statistics(svc: ConversationService, query: Mapping[str, str]):
+    start, end, errors = _stats_range(query, active_range(svc.conversations()))
+    return svc.statistics(start, end), errors
+
+
 async def statistics(request: web.Request) -> web.StreamResponse:
-    start, end, errors = _stats_range(request)
-    result = await blocking(service(request).statistics, start, end)
-    return await page(request, "admin/review_stats.html", {"stats": result, "errors": errors},
+    result, errors = await blocking(_statistics, service(request), request.query)
+    chosen = bool(request.query.get("from") or request.query.get("to"))
+    return await page(request, "admin/review_stats.html", {"stats": result, "errors": errors, "chosen": chosen},
                       422 if errors else 200)
 
 
