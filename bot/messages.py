@@ -1,17 +1,52 @@
-"""System messages to residents that must work even when the content store is down."""
+"""System messages to residents that must work even when the content store is down.
+
+Their wording is a bot text that staff edit (bot/content/texts.py); when the
+store cannot be read, the default from data/content/texts.yml is sent, so a
+resident always gets a polite reply.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.content import texts
+from bot.content.repository import ContentRepository
+
+logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 1000
 
-TECHNICAL_ERROR = (
-    "Jag kan tyvärr inte svara just nu på grund av ett tekniskt fel. "
-    "Försök igen om en stund."
-)
-EMPTY_MESSAGE = "Skriv gärna en fråga om Vänersborgs kommuns internationella arbete."
-TOO_LONG = (
-    "Ditt meddelande är för långt för mig. Skriv gärna en kortare fråga, "
-    f"högst {MAX_MESSAGE_CHARS} tecken."
-)
+_repository: ContentRepository | None = None
+
+
+def _repo() -> ContentRepository:
+    global _repository
+    if _repository is None:
+        _repository = ContentRepository()
+    return _repository
+
+
+def system_text(key: str, repo: ContentRepository | None = None, **values: object) -> str:
+    """The staff's wording of a system message, or its default if the store fails."""
+    try:
+        return (repo or _repo()).text(key, **values)
+    except Exception:  # noqa: BLE001 - whatever broke, the resident still gets an answer
+        logger.warning("Bot text %r not readable from the content store; sent its default", key,
+                       exc_info=True)
+        return texts.default(key, **values)
+
+
+async def system_reply(key: str) -> str:
+    """`system_text` off the event loop (the store may take seconds to fail)."""
+    values = {"antal": MAX_MESSAGE_CHARS} if key == "too_long" else {}
+    return await asyncio.to_thread(system_text, key, **values)
+
+
+# The default wording, for code that must not wait for the store: nginx's
+# configuration (rendered from these), benchmarks and tests.
+TECHNICAL_ERROR = texts.default("technical_error")
+EMPTY_MESSAGE = texts.default("empty_message")
+TOO_LONG = texts.default("too_long", antal=MAX_MESSAGE_CHARS)
 # Sent by nginx (production profile) when one client sends too many messages too fast.
-RATE_LIMITED = (
-    "Du skickar många meddelanden just nu. Vänta en liten stund och försök sedan igen."
-)
+RATE_LIMITED = texts.default("rate_limited")
+

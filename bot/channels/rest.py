@@ -18,7 +18,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 from sanic.request import Request
 
-from bot.messages import EMPTY_MESSAGE, MAX_MESSAGE_CHARS, TECHNICAL_ERROR, TOO_LONG
+from bot.messages import MAX_MESSAGE_CHARS, system_reply
 from bot.privacy.masking import mask_text, mask_value
 
 logger = logging.getLogger(__name__)
@@ -53,10 +53,10 @@ def guarded(on_new_message: Handler) -> Handler:
     async def handle(message: UserMessage) -> None:
         text = (message.text or "").strip()
         if not text:
-            await message.output_channel.send_text_message(message.sender_id, EMPTY_MESSAGE)
+            await message.output_channel.send_text_message(message.sender_id, await system_reply("empty_message"))
             return
         if len(text) > MAX_MESSAGE_CHARS:
-            await message.output_channel.send_text_message(message.sender_id, TOO_LONG)
+            await message.output_channel.send_text_message(message.sender_id, await system_reply("too_long"))
             return
         # Before anything else sees it: the NLU pipeline, the actions, the logs and
         # the tracker store only ever get the masked text and metadata.
@@ -69,6 +69,6 @@ def guarded(on_new_message: Handler) -> Handler:
             collector = message.output_channel
             if isinstance(collector, CollectingOutputChannel) and collector.messages == []:
                 logger.error("No reply for sender %s; sent the fallback", message.sender_id)
-                await collector.send_text_message(message.sender_id, TECHNICAL_ERROR)
+                await collector.send_text_message(message.sender_id, await system_reply("technical_error"))
 
     return handle

@@ -1,9 +1,11 @@
 """YAML import and export of the whole content store.
 
 A bundle is one mapping with the sections `site`, `topics`, `focus_areas` and
-`partners`, and optionally `qa` (staff-written question-and-answer entries);
-the seed in `data/content/` spreads the sections over one file each. An import
-replaces the whole store, so a bundle without `qa` leaves no Q&A entries.
+`partners`, and optionally `qa` (staff-written question-and-answer entries) and
+`texts` (the bot's own wording, bot/content/texts.py); the seed in
+`data/content/` spreads the sections over one file each. An import replaces
+the whole store, so a bundle without `qa` leaves no Q&A entries; every text a
+bundle leaves out gets its default wording (older bundles have no `texts`).
 Everything is validated before anything is written, and a bad file is
 reported with its name, line and reason (in Swedish, for the staff who edit it).
 """
@@ -19,11 +21,11 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.content import history, models
+from bot.content import history, models, texts
 from bot.content.matching import normalise
 
 SECTIONS = ("site", "topics", "focus_areas", "partners")
-OPTIONAL_SECTIONS = ("qa",)
+OPTIONAL_SECTIONS = ("qa", "texts")
 # Replies the bot needs whatever the question: "not my area" and "I don't know".
 REQUIRED_TOPICS = ("out_of_scope", "no_answer")
 
@@ -160,6 +162,7 @@ PARTNER_SPEC: Spec = {
     "kind": (True, _kind), "description": (False, _optional_text), "aliases": (False, _aliases),
 }
 QA_SPEC: Spec = {"title": (True, _text), "answer": (True, _text), "examples": (True, _examples)}
+TEXT_SPEC: Spec = {"key": (True, _text), "text": (True, _text)}
 
 
 def _check_record(record: Any, spec: Spec, what: str, where: tuple[str, int]) -> list[Problem]:
@@ -202,8 +205,10 @@ def _validate(bundle: dict[str, Any]) -> list[Problem]:
     problems += _check_list(bundle, "focus_areas", FOCUS_AREA_SPEC, "fokusområde")
     problems += _check_list(bundle, "partners", PARTNER_SPEC, "partner")
     problems += _check_list(bundle, "qa", QA_SPEC, "fråga och svar")
+    problems += _check_list(bundle, "texts", TEXT_SPEC, "text")
     if problems:
         return problems
+    problems += _check_texts(bundle["texts"])
     problems += _duplicates(bundle["topics"], lambda t: [t["key"]], "ämnesnyckeln")
     keys = {t["key"] for t in bundle["topics"]}
     problems += [
@@ -216,6 +221,16 @@ def _validate(bundle: dict[str, Any]) -> list[Problem]:
     )
     problems += _duplicates(bundle["qa"], lambda q: [q["title"]], "frågans rubrik")
     problems += _duplicates(bundle["qa"], lambda q: q["examples"], "exempelfrågan")
+    return problems
+
+
+def _check_texts(records: list[_Mapping]) -> list[Problem]:
+    problems = _duplicates(records, lambda t: [t["key"]], "textnyckeln")
+    for record in records:
+        spec = texts.SPECS.get(record["key"])
+        reason = f"okänd textnyckel ”{record['key']}”" if spec is None else texts.problem(spec, record["text"])
+        if reason:
+            problems.append(Problem(record.source, record.line, f"text ”{record['key']}”: {reason}"))
     return problems
 
 
@@ -239,6 +254,8 @@ def replace_content(session: Session, bundle: dict[str, Any], who: str = "import
         for p in bundle["partners"]
     ]
     rows += [models.QAEntry(**dict(q)) for q in bundle.get("qa") or []]
+    wording = texts.defaults() | {t["key"]: t["text"] for t in bundle.get("texts") or []}
+    rows += [models.BotText(key=key, text=wording[key]) for key in texts.SPECS]
     session.add_all(rows)
     session.flush()
     for row in rows:
@@ -265,6 +282,10 @@ def export_content(session: Session) -> dict[str, Any]:
         "qa": [
             {field: getattr(q, field) for field in QA_SPEC}
             for q in session.execute(select(models.QAEntry).order_by(models.QAEntry.id)).scalars()
+        ],
+        "texts": [
+            {field: getattr(t, field) for field in TEXT_SPEC}
+            for t in session.execute(select(models.BotText).order_by(models.BotText.id)).scalars()
         ],
     }
 

@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.content import bundle, history, models
+from bot.content import bundle, history, models, texts
 from bot.content.db import session_factory
 from bot.content.matching import normalise
 from bot.paths import ROOT
@@ -107,7 +107,7 @@ class EditConflict(EditorError):
 class Field:
     name: str
     label: str
-    widget: str = "text"  # text | textarea | markdown | lines | select | date | url | position | key
+    widget: str = "text"  # text | textarea | markdown | lines | select | date | url | position | key | fixed
     hint: str = ""
     choices: Tuple[Tuple[str, str], ...] = ()
 
@@ -137,6 +137,13 @@ class Kind:
     can_create: bool = True
     can_delete: bool = True
     filters: Tuple[Filter, ...] = ()
+    # How staff name an item when its title field is not enough (a text's Swedish label).
+    title_of: Optional[Callable[[Mapping[str, Any]], str]] = None
+
+    def title_for(self, values: Mapping[str, Any]) -> str:
+        if self.title_of is not None:
+            return self.title_of(values)
+        return str(values.get(self.title_field) or "")
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -228,6 +235,24 @@ QA = _register(Kind(
               "En fråga per rad, formulerad som invånare skulle skriva den. Skriv gärna tre eller fler."),
     ),
 ))
+TEXTS = _register(Kind(
+    name="text", slug="texts", label="Botens formuleringar", singular="formuleringen", pronoun="den",
+    new_label="", model=models.BotText, spec=bundle.TEXT_SPEC, title_field="key", order_by="id",
+    description=(
+        "Botens egna meningar: hälsningen, inledningar och rubriker i svaren, svaret när boten "
+        "inte känner till något och felmeddelandena. Ord inom klammerparenteser, som {namn}, "
+        "fyller boten i när den svarar."
+    ),
+    can_create=False, can_delete=False,
+    title_of=lambda values: texts.SPECS[values["key"]].label if values.get("key") in texts.SPECS
+    else str(values.get("key") or ""),
+    fields=(
+        Field("key", "Nyckel", "fixed", "Kopplar texten till boten och kan inte ändras."),
+        Field("text", "Text", "textarea",
+              "Skriv platshållarna precis som de står, med klammerparenteser. Skriv {{ eller }} "
+              "om texten ska innehålla en klammerparentes."),
+    ),
+))
 SITE = _register(Kind(
     name="site", slug="site", label="Källa och kommun", singular="källan", pronoun="den", new_label="",
     model=models.SiteInfo, spec=bundle.SITE_SPEC, title_field="source_title", order_by="id",
@@ -289,7 +314,7 @@ class Item:
 
     @property
     def title(self) -> str:
-        return str(self.values.get(self.kind.title_field) or "")
+        return self.kind.title_for(self.values)
 
 
 @dataclass(frozen=True)
@@ -309,8 +334,7 @@ class VersionEntry:
 
     @property
     def title(self) -> str:
-        kind = KIND_BY_NAME[self.entity_type]
-        return str(self.snapshot.get(kind.title_field) or "")
+        return KIND_BY_NAME[self.entity_type].title_for(self.snapshot)
 
 
 @dataclass(frozen=True)
@@ -547,6 +571,17 @@ class ContentEditor:
                         f"Namnet eller aliaset ”{name}” används redan av samarbetsparten ”{other.name}”."
                     )
                     break
+
+    def _validate_text(self, session, kind, values, errors, row) -> None:
+        if row is not None and values.get("key") != row.key:
+            errors["key"] = f"Nyckeln ”{row.key}” kan inte ändras."
+        spec = texts.SPECS.get(values.get("key") or "")
+        if spec is None and "key" not in errors:
+            errors["key"] = f"Boten använder ingen text med nyckeln ”{values.get('key')}”."
+        elif spec is not None and "text" not in errors:
+            problem = texts.problem(spec, values.get("text") or "")
+            if problem:
+                errors["text"] = problem
 
     def _validate_qa(self, session, kind, values, errors, row) -> None:
         others = self._others(session, kind, row)

@@ -19,6 +19,7 @@ MODELS: Dict[str, Type[models.Base]] = {
     "focus_area": models.FocusArea,
     "partner": models.Partner,
     "qa": models.QAEntry,
+    "text": models.BotText,
 }
 FIELDS: Dict[str, Tuple[str, ...]] = {
     "site": ("municipality", "municipality_url", "source_title", "source_url", "last_updated"),
@@ -26,6 +27,7 @@ FIELDS: Dict[str, Tuple[str, ...]] = {
     "focus_area": ("position", "title", "description", "aliases"),
     "partner": ("name", "country", "continent", "kind", "description", "aliases"),
     "qa": ("title", "answer", "examples"),
+    "text": ("key", "text"),
 }
 _TYPE_OF_MODEL = {model: name for name, model in MODELS.items()}
 

@@ -87,6 +87,15 @@ class QAEntry(_Versioned, Base):
     examples = Column(JSON, nullable=False, default=list)
 
 
+class BotText(_Versioned, Base):
+    """One of the bot's own sentences, a template whose keys are listed in bot/content/texts.py."""
+
+    __tablename__ = "bot_text"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(80), nullable=False, unique=True)
+    text = Column(Text, nullable=False)
+
+
 ROLES = ("redaktör", "admin")
 
 

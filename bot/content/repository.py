@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.content import models
+from bot.content import models, texts
 from bot.content.db import session_factory
 from bot.content.records import FocusAreaRecord, PartnerRecord, Site, TopicAnswer
 
@@ -22,7 +22,7 @@ class ContentUnavailable(RuntimeError):
 
 
 class ContentRepository:
-    """Read access to topics, focus areas, partners and the source page."""
+    """Read access to topics, focus areas, partners, the source page and the bot's wording."""
 
     def __init__(self, sessions: sessionmaker | None = None) -> None:
         self._sessions = sessions or session_factory()
@@ -81,3 +81,14 @@ class ContentRepository:
                 )
                 for r in rows
             ]
+
+    def text(self, key: str, **values: object) -> str:
+        """The staff's template for `key`, filled in (the default wording if the
+        store lacks the key). Raises KeyError for a key that `texts.SPECS` lacks."""
+        if key not in texts.SPECS:
+            raise KeyError(f"unknown bot text {key!r}; add it to bot/content/texts.py")
+        with self._session() as session:
+            template = session.execute(
+                select(models.BotText.text).where(models.BotText.key == key)
+            ).scalar_one_or_none()
+        return texts.fill(template if template is not None else texts.defaults()[key], values)

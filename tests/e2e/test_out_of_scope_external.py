@@ -10,8 +10,8 @@ import json
 import uuid
 
 import pytest
-import yaml
 
+from bot.content import texts
 from bot.content.bundle import load_bundle
 from bot.paths import CONTENT_SEED_DIR, RESULTS_DIR, ROOT
 
@@ -30,7 +30,7 @@ def external_questions():
 def test_external_questions_get_the_out_of_scope_or_rephrase_reply(live_stack):
     seed = load_bundle(CONTENT_SEED_DIR)
     out_of_scope = next(t["body"] for t in seed["topics"] if t["key"] == "out_of_scope")
-    rephrase = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_rephrase"][0]["text"]
+    rephrase = texts.defaults()["rephrase"]
     facts = [p["name"] for p in seed["partners"]] + [f["title"] for f in seed["focus_areas"]]
     facts += ["kommunfullmäktige", "fokusområde"]
 

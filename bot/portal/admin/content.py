@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional
 
 from aiohttp import web
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from bot.content import texts
 from bot.content.editor import (
-    FOCUS_AREAS, KINDS, PARTNERS, ContentEditor, EditConflict, Item, Kind, NotFound,
+    FOCUS_AREAS, KINDS, PARTNERS, TEXTS, ContentEditor, EditConflict, Item, Kind, NotFound,
     ValidationFailed, protected_topic_keys,
 )
 from bot.content.markup import render_html, to_plain_text
@@ -46,8 +47,24 @@ def _submitted(kind: Kind, form: Mapping[str, str]) -> Dict[str, str]:
     return {f.name: form.get(f.name, "") for f in kind.fields}
 
 
+def _text_preview(values: Mapping[str, str]) -> List[Dict[str, Any]]:
+    """A bot text filled in with its example values, or why it cannot be."""
+    spec = texts.SPECS.get(values.get("key", ""))
+    if spec is None:
+        return []
+    template = values.get("text", "")
+    problem = texts.problem(spec, template)
+    if problem:
+        return [{"label": "Med exempelvärden", "problem": problem}]
+    filled = texts.example(spec.key, template)
+    return [{"label": "Med exempelvärden", "html": Markup('<p class="prewrap">') + escape(filled)
+             + Markup("</p>"), "text": filled}]
+
+
 def _preview(kind: Kind, values: Mapping[str, str]) -> List[Dict[str, Any]]:
     """Each Markdown field as the chat will send it and as HTML (sanitised)."""
+    if kind is TEXTS:
+        return _text_preview(values)
     return [
         {
             "label": field.label,
@@ -79,6 +96,7 @@ async def _form_page(request: web.Request, kind: Kind, item: Optional[Item], val
         "version": version if version is not None else (item.version if item else None),
         "positions": await _positions(request, kind, item is None),
         "protected_reason": protected.get(item.values.get("key")) if item and kind.name == "topic" else None,
+        "text_spec": texts.SPECS.get(values.get("key", "")) if kind is TEXTS else None,
     }, status)
 
 
