@@ -47,11 +47,7 @@ setup: $(VENV)/.installed $(SPACY_MODEL)
 	@$(PY) -m bot setup
 
 $(MODEL): $(VENV)/.installed $(SPACY_MODEL) $(TRAINING_INPUTS)
-	@echo "… training the Rasa model (data or config changed)"
-	@mkdir -p results
-	@start=$$(date +%s); $(RASA) train --fixed-model-name bot --out models --quiet || exit 1; \
-	echo $$(( $$(date +%s) - start )) > results/train_seconds.txt
-	@echo "✓ model trained in $$(cat results/train_seconds.txt) s"
+	@$(PY) -m bot train
 
 train: $(MODEL)
 

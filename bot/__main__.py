@@ -1,5 +1,9 @@
 import sys
 
-from bot.cli import main
+from bot.library_warnings import silence
+
+silence()  # before anything imports the libraries that warn
+
+from bot.cli import main  # noqa: E402
 
 sys.exit(main())

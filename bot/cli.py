@@ -1,6 +1,9 @@
 """Command line: `python -m bot <command>`.
 
 setup                       build the spaCy pipeline, migrate and seed the content store
+train [--data PATH …] [--force]
+                            `rasa train` with progress (steps, DIET's epochs, elapsed
+                            time); the details go to var/log/train.log (used by `make train`)
 run                         start the local stack (used by `make run`)
 portal                      serve the portal only (port 8080)
 content migrate|seed        bring the content database up to date / seed it if empty
@@ -41,6 +44,12 @@ def _setup(_args: argparse.Namespace) -> int:
     else:
         print("✓ content store is up to date")
     return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from bot.training import train
+
+    return train([*(["--data", *args.data] if args.data else []), *(["--force"] if args.force else [])])
 
 
 def _run(_args: argparse.Namespace) -> int:
@@ -158,6 +167,10 @@ def parser() -> argparse.ArgumentParser:
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("setup", help="prepare the pipeline and the content store").set_defaults(func=_setup)
+    training = commands.add_parser("train", help="train the Rasa model, showing progress")
+    training.add_argument("--data", nargs="+", metavar="PATH", help="training data (rasa train --data)")
+    training.add_argument("--force", action="store_true", help="train even if nothing changed")
+    training.set_defaults(func=_train)
     commands.add_parser("run", help="start the local stack").set_defaults(func=_run)
     commands.add_parser("portal", help="serve the portal only").set_defaults(func=_portal)
     content = commands.add_parser("content", help="manage the content store")

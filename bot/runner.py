@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.library_warnings import without_known
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
 from bot.settings import StackSettings
 
@@ -148,7 +149,7 @@ class Stack:
     def _check_alive(self, service: Service) -> None:
         code = self.processes[service.name].poll()
         if code is not None:
-            tail = self.log_path(service).read_text(errors="replace").splitlines()[-25:]
+            tail = without_known(self.log_path(service).read_text(errors="replace").splitlines())[-25:]
             raise RuntimeError(f"{service.label} exited with code {code}:\n" + "\n".join(tail))
 
     def watch(self) -> None:
@@ -212,20 +213,27 @@ def serve_until_stopped(stack: Stack, banner: Callable[[], str], keep_running: C
     return 0
 
 
+def banner(settings: StackSettings) -> str:
+    """Where to talk to the bot, and what a newcomer does next (the first staff account first)."""
+    return (
+        "\nEverything is up.\n"
+        f"  Chat in the browser:  {settings.portal_url}/\n"
+        f"  Chat over REST:       POST {settings.rasa_url}/webhooks/rest/webhook\n"
+        f"                        body: {{\"sender\": \"me\", \"message\": \"Vilka vänorter har ni?\"}}\n"
+        "  Chat in the terminal: make shell\n"
+        f"  Logs: {LOG_DIR}\n"
+        "\nWhat now:\n"
+        "  1. Create the first staff account, an admin (in another terminal; it asks for the password twice):\n"
+        "       .venv/bin/python -m bot users create --role admin <name>\n"
+        f"  2. Log in to the staff portal, {settings.portal_url}/admin/, to edit the answers;\n"
+        "     admins also add staff (role redaktör) and review conversations there.\n"
+        f"  3. Ask the bot something at {settings.portal_url}/ and find the conversation under Samtal.\n"
+        "Press Ctrl-C to stop."
+    )
+
+
 def run_stack() -> int:
-    """`make run`: start everything, show where to chat, stop on Ctrl-C."""
+    """`make run`: start everything, show where to chat and what to do next, stop on Ctrl-C."""
     settings = StackSettings()
     stack = Stack(stack_services(settings), settings)
-    return serve_until_stopped(
-        stack,
-        lambda: (
-            "\nEverything is up.\n"
-            f"  Chat in the browser: {settings.portal_url}/\n"
-            f"  Chat over REST:  POST {settings.rasa_url}/webhooks/rest/webhook\n"
-            f"                   body: {{\"sender\": \"me\", \"message\": \"Vilka vänorter har ni?\"}}\n"
-            "  Chat in the terminal: make shell\n"
-            f"  Logs: {LOG_DIR}\n"
-            "Press Ctrl-C to stop."
-        ),
-        stack.watch,
-    )
+    return serve_until_stopped(stack, lambda: banner(settings), stack.watch)
