@@ -1,6 +1,7 @@
 """Custom actions: thin adapters from Rasa turns to the content store's answers."""
 from actions.fallback import ActionOutOfScope, ActionRephrase
 from actions.focus_areas import ActionFocusAreas
+from actions.lists import ActionSelectItem
 from actions.partners import ActionPartner, ActionPartners
 from actions.topics import ActionAnswerTopic
 
@@ -11,4 +12,5 @@ __all__ = [
     "ActionPartner",
     "ActionPartners",
     "ActionRephrase",
+    "ActionSelectItem",
 ]

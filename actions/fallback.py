@@ -7,82 +7,25 @@ a moment ago is found on the next message, without retraining.
 """
 from __future__ import annotations
 
-import logging
 import os
 import threading
-import weakref
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.base import ContentAction, send_topic
+from actions.base import ContentAction, send_topic, suggestion_label
+from actions.replies import send_text, topic_buttons
+from actions.staff_answers import answer_from_qa
 from bot.content import retrieval
-from bot.content.markup import to_plain_text
-from bot.content.repository import ContentRepository, ContentUnavailable
-
-logger = logging.getLogger(__name__)
-
-_retrievers: weakref.WeakKeyDictionary[ContentRepository, retrieval.QARetriever] = (
-    weakref.WeakKeyDictionary()
-)
-_retrievers_lock = threading.Lock()
-
-
-def qa_retriever(repo: ContentRepository) -> retrieval.QARetriever:
-    """One retriever (and index) per repository, on the repository's database."""
-    with _retrievers_lock:
-        retriever = _retrievers.get(repo)
-        if retriever is None:
-            # The repository's session factory: the same database as every other answer.
-            retriever = retrieval.QARetriever(repo.sessions)
-            _retrievers[repo] = retriever
-        return retriever
-
-
-def find_qa(repo: ContentRepository, text: str, threshold: float | None = None) -> retrieval.QAMatch | None:
-    """The staff entry for the resident's text, if one is close enough.
-
-    A database failure is a content failure (the resident gets the
-    technical-error message); any other failure of the retrieval is logged and
-    the action answers as it would without staff entries.
-    """
-    if not text.strip():
-        return None
-    retriever = qa_retriever(repo)
-    try:
-        if threshold is None:
-            return retriever.best(text)
-        ranked = retriever.rank(text)
-        return ranked[0] if ranked and ranked[0].score >= threshold else None
-    except SQLAlchemyError as error:
-        raise ContentUnavailable(str(error)) from error
-    except Exception:  # noqa: BLE001 - a broken retrieval must not silence the fallback
-        logger.exception("Q&A retrieval failed; answering without staff entries")
-        return None
-
-
-def send_qa(dispatcher: CollectingDispatcher, repo: ContentRepository, match: retrieval.QAMatch) -> None:
-    """The entry's answer as chat text, marked as the municipality's own answer
-    (staff answers cite no source page)."""
-    logger.info("Answered from Q&A entry %s (score %.2f)", match.entry.id, match.score)
-    dispatcher.utter_message(
-        text=f"{to_plain_text(match.entry.answer)}\n\nSvar från {repo.site().municipality}."
-    )
-
-
-def answer_from_qa(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
-                   threshold: float | None = None) -> bool:
-    """Answer the latest message from a staff entry if one fits; whether it did."""
-    match = find_qa(repo, tracker.latest_message.get("text") or "", threshold)
-    if match:
-        send_qa(dispatcher, repo, match)
-    return match is not None
+from bot.content.repository import ContentRepository
+from bot.nlp.details import about_international_work, detail_asked
 
 
 class ActionOutOfScope(ContentAction):
     """Other questions: a staff Q&A entry if one fits, else "not my area"."""
+
+    offers_runner_up = False
 
     def name(self) -> str:
         return "action_out_of_scope"
@@ -90,14 +33,28 @@ class ActionOutOfScope(ContentAction):
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> list[dict[str, Any]]:
-        if not answer_from_qa(dispatcher, tracker, repo):
+        if answer_from_qa(dispatcher, tracker, repo):
+            return []
+        text = tracker.latest_message.get("text") or ""
+        names = tuple(name for partner in repo.partners() for name in partner.names)
+        if detail_asked(text) and about_international_work(text, names):
+            # "vad är budgeten för vänortsarbetet": ours, but not on the page.
+            send_topic(dispatcher, repo, "no_answer")
+        else:
             send_topic(dispatcher, repo, "out_of_scope")
         return []
 
 
+# On low confidence, intents at least this confident are offered as the
+# rephrase prompt's buttons instead of the fixed topics (a two-stage fallback).
+RETRY_MIN_CONFIDENCE = 0.3
+
+
 class ActionRephrase(ContentAction):
-    """One-step fallback: a staff Q&A entry if one fits, else ask the resident
-    to rephrase, offering topics."""
+    """Low confidence: a staff Q&A entry if one fits, else ask the resident to
+    rephrase, with the intents the classifier hesitated between as buttons."""
+
+    offers_runner_up = False
 
     def name(self) -> str:
         return "action_rephrase"
@@ -105,8 +62,16 @@ class ActionRephrase(ContentAction):
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> list[dict[str, Any]]:
-        if not answer_from_qa(dispatcher, tracker, repo):
-            dispatcher.utter_message(response="utter_rephrase")
+        if answer_from_qa(dispatcher, tracker, repo):
+            return []
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        likely = [
+            {"title": label, "payload": f"/{intent['name']}"}
+            for intent in ranking[:4]
+            if float(intent.get("confidence") or 0) >= RETRY_MIN_CONFIDENCE
+            and (label := suggestion_label(repo, intent.get("name") or ""))
+        ][:2]
+        dispatcher.utter_message(text=repo.text("rephrase"), buttons=likely or topic_buttons(repo))
         return []
 
 
@@ -130,7 +95,7 @@ class ActionAnswerQA(ContentAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> list[dict[str, Any]]:
         if not answer_from_qa(dispatcher, tracker, repo, TRAINED_QA_THRESHOLD):
-            dispatcher.utter_message(response="utter_rephrase")
+            send_text(dispatcher, repo, "rephrase", with_topics=True)
         return []
 
 

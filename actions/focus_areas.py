@@ -1,4 +1,4 @@
-"""The international policy's focus areas: the list, or one of them."""
+"""The international policy's focus areas: the list, or one of them (by name or number)."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,29 +11,47 @@ from actions.base import (
     chat_text,
     latest_entity,
     latest_intent,
+    remember_list,
     send_topic,
     with_citation,
 )
 from bot.content.matching import best_match
 from bot.content.records import FocusAreaRecord
 from bot.content.repository import ContentRepository
+from bot.nlp.followups import LAST, ordinal
+
+LIST_KIND = "focus_areas"
 
 
 def _names(area: FocusAreaRecord) -> list[str]:
     return [area.title, *area.aliases]
 
 
-def format_list(areas: list[FocusAreaRecord]) -> str:
-    lines = "\n".join(f"{area.position}. {area.title}" for area in areas)
-    return f"Den internationella policyn har {len(areas)} prioriterade fokusområden:\n{lines}"
+def area_lines(areas: list[FocusAreaRecord]) -> str:
+    return "\n".join(f"{area.position}. {area.title}" for area in areas)
 
 
-def format_one(area: FocusAreaRecord, total: int) -> str:
-    text = (
-        f"”{area.title}” är fokusområde {area.position} av {total} "
-        f"i kommunens internationella policy."
-    )
+def format_list(repo: ContentRepository, areas: list[FocusAreaRecord], intro_key: str = "focus_areas_intro") -> str:
+    return f"{repo.text(intro_key, antal=len(areas))}\n{area_lines(areas)}"
+
+
+def format_one(repo: ContentRepository, area: FocusAreaRecord, total: int) -> str:
+    text = repo.text("focus_area_one", rubrik=area.title, nummer=area.position, antal=total)
     return f"{text} {chat_text(area.description)}".strip()
+
+
+def area_at(areas: list[FocusAreaRecord], position: int) -> FocusAreaRecord | None:
+    """The area at a 1-based position (LAST for the last one), if there is one."""
+    index = len(areas) - 1 if position == LAST else position - 1
+    return areas[index] if 0 <= index < len(areas) else None
+
+
+def send_area_or_range(dispatcher: CollectingDispatcher, repo: ContentRepository,
+                       areas: list[FocusAreaRecord], position: int) -> None:
+    """One area by its number, or an honest "there are six" with the list."""
+    area = area_at(areas, position)
+    text = format_one(repo, area, len(areas)) if area else format_list(repo, areas, "focus_area_out_of_range")
+    dispatcher.utter_message(text=with_citation(text, repo))
 
 
 class ActionFocusAreas(ContentAction):
@@ -47,13 +65,17 @@ class ActionFocusAreas(ContentAction):
         if not areas:
             send_topic(dispatcher, repo, "no_answer")
             return []
-        wanted = latest_entity(tracker, "focus_area")
-        area = None
+        text = tracker.latest_message.get("text") or ""
         if latest_intent(tracker) == "ask_focus_area":
+            wanted = latest_entity(tracker, "focus_area")
             area = best_match(wanted, areas, _names) if wanted else None
-            area = area or best_match(
-                tracker.latest_message.get("text") or "", areas, _names, within_text=True
-            )
-        text = format_one(area, len(areas)) if area else format_list(areas)
-        dispatcher.utter_message(text=with_citation(text, repo))
-        return []
+            area = area or best_match(text, areas, _names, within_text=True)
+            if area:
+                dispatcher.utter_message(text=with_citation(format_one(repo, area, len(areas)), repo))
+                return []
+            position = ordinal(text)
+            if position is not None:
+                send_area_or_range(dispatcher, repo, areas, position)
+                return []
+        dispatcher.utter_message(text=with_citation(format_list(repo, areas), repo))
+        return [remember_list(LIST_KIND, [str(area.position) for area in areas])]

@@ -1,4 +1,4 @@
-"""Partners: the list (optionally by country, continent or kind) and one partner.
+"""Partners: the list (in or outside places, other than some, or of a kind) and one partner.
 
 Names are matched against the store with fuzzy matching, so a partner that
 staff add is found at once, and a place the store does not know gets an honest
@@ -6,6 +6,7 @@ staff add is found at once, and a place the store does not know gets an honest
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -14,15 +15,20 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
     ContentAction,
+    as_written,
     chat_text,
+    honest_about_details,
+    latest_entities,
     latest_entity,
     latest_intent,
+    remember_list,
     send_topic,
     with_citation,
 )
 from bot.content.matching import best_match, normalise
 from bot.content.records import PartnerRecord
 from bot.content.repository import ContentRepository
+from bot.nlp.followups import REGIONS, asks_location, is_excluded, regions_in
 
 # Stored kind → its Swedish name in the plural.
 KIND_PLURALS = {
@@ -33,6 +39,9 @@ KIND_PLURALS = {
 }
 # Normalised values of the `partner_kind` entity → stored kind.
 KIND_BY_ENTITY = {"vanort": "twin_town", "natverk": "network", "regional organisation": "regional"}
+# Entities that name a place: the gazetteer's and the classifier's.
+PLACE_ENTITIES = ("country", "continent", "place")
+NAME_ENTITIES = ("partner", *PLACE_ENTITIES)
 
 
 def _names(partner: PartnerRecord) -> tuple:
@@ -53,8 +62,93 @@ def _same_place(value: str, place: str) -> bool:
     return bool(place) and best_match(value, [place], lambda p: [p]) is not None
 
 
+def located_in(partner: PartnerRecord, place: str) -> bool:
+    region = REGIONS.get(normalise(place))
+    if region:
+        return partner.country in region
+    return _same_place(place, partner.country) or _same_place(place, partner.continent)
+
+
+def listing(repo: ContentRepository, heading: str, partners: list[PartnerRecord]) -> str:
+    return with_citation(f"{heading}\n{format_partner_lines(partners)}", repo)
+
+
+def mentioned(tracker: Tracker, partners: list[PartnerRecord]) -> list[PartnerRecord]:
+    """Every known partner the latest message names ("berätta om herning och ravenna")."""
+    text = tracker.latest_message.get("text") or ""
+    return [p for p in partners if best_match(text, [p], _names, within_text=True)]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What a partner question narrows the list by."""
+
+    inside: tuple[str, ...]   # places, as the resident wrote them
+    outside: tuple[str, ...]  # places after "utanför", "förutom", "inte i"
+    values: dict[str, str]    # as written → the place's stored or canonical name
+    others_than: tuple[PartnerRecord, ...]  # "förutom Herning"
+    kind: str | None
+
+    @property
+    def by_place(self) -> bool:
+        return bool(self.inside or self.outside)
+
+    def keeps(self, partner: PartnerRecord) -> bool:
+        if self.inside and not any(located_in(partner, self.values[p]) for p in self.inside):
+            return False
+        if any(located_in(partner, self.values[p]) for p in self.outside):
+            return False
+        return partner not in self.others_than
+
+
+def read_filter(tracker: Tracker, partners: list[PartnerRecord]) -> Filter:
+    text = tracker.latest_message.get("text") or ""
+    values: dict[str, str] = {}
+    for entity in latest_entities(tracker, *PLACE_ENTITIES):
+        values.setdefault(as_written(tracker, entity), str(entity.get("value") or ""))
+    for region in regions_in(text):
+        values.setdefault(region.capitalize(), region)
+    outside = tuple(p for p, v in values.items() if is_excluded(text, p) or is_excluded(text, v))
+    inside = tuple(p for p in values if p not in outside)
+    others = tuple(p for p in partners if any(is_excluded(text, name) for name in p.names))
+    kind_value = latest_entity(tracker, "partner_kind")
+    kind = KIND_BY_ENTITY.get(normalise(kind_value)) if kind_value else None
+    return Filter(inside, outside, values, others, kind if kind != "partner" else None)
+
+
+def send_listing(dispatcher: CollectingDispatcher, repo: ContentRepository,
+                 partners: list[PartnerRecord], wanted: Filter) -> list[dict[str, Any]]:
+    """The partners the filter keeps under its heading, or an honest "none" and all of them."""
+    chosen = [p for p in partners if wanted.keeps(p)]
+    if wanted.by_place:
+        places = ", ".join(wanted.inside or wanted.outside)
+        key = "partners_in_place" if wanted.inside else "partners_outside_place"
+        heading, missing, values = key, key.replace("partners_", "partners_none_"), {"plats": places}
+    elif wanted.others_than:
+        heading, missing = "partners_other_than", "partners_none_other_than"
+        values = {"namn": ", ".join(p.name for p in wanted.others_than)}
+    elif wanted.kind:
+        chosen = [p for p in partners if p.kind == wanted.kind]
+        heading, missing, values = "partners_of_kind", "partners_none_of_kind", {"typ": KIND_PLURALS[wanted.kind]}
+    else:
+        chosen, heading, missing, values = partners, "partners_all", "", {}
+
+    if chosen:
+        reply = listing(repo, repo.text(heading, **values), chosen)
+    elif heading == "partners_of_kind":
+        # The page names contacts without saying what kind they are: say so plainly.
+        reply, chosen = listing(repo, repo.text(missing, **values), partners), partners
+    elif heading == "partners_other_than":
+        reply = with_citation(repo.text(missing, **values), repo)
+    else:
+        intro = f"{repo.text(missing, **values)} {repo.text('partners_known')}"
+        reply, chosen = listing(repo, intro, partners), partners
+    dispatcher.utter_message(text=reply)
+    return [remember_list("partners", [p.name for p in chosen])]
+
+
 class ActionPartners(ContentAction):
-    """Lists partners, filtered by the country, continent or kind asked about."""
+    """Lists partners, filtered by what the resident asked."""
 
     def name(self) -> str:
         return "action_partners"
@@ -66,36 +160,26 @@ class ActionPartners(ContentAction):
         if not partners:
             send_topic(dispatcher, repo, "no_answer")
             return []
-        place = latest_entity(tracker, "country") or latest_entity(tracker, "continent")
-        kind_value = latest_entity(tracker, "partner_kind")
-        kind = KIND_BY_ENTITY.get(normalise(kind_value)) if kind_value else None
+        return send_listing(dispatcher, repo, partners, read_filter(tracker, partners))
 
-        if place:
-            chosen = [p for p in partners if _same_place(place, p.country) or _same_place(place, p.continent)]
-            heading = f"Samarbetsparter i {place}:"
-            missing = f"Jag har ingen information om samarbetsparter i {place}."
-        elif kind:
-            chosen = [p for p in partners if p.kind == kind]
-            heading = f"Kommunens {KIND_PLURALS[kind]}:"
-            missing = f"Jag har ingen uppgift om vilka kommunens {KIND_PLURALS[kind]} är."
-        else:
-            chosen = partners
-            heading = "Vänersborgs kommun har bland annat kontakter med:"
-            missing = ""
 
-        if chosen:
-            text = f"{heading}\n{format_partner_lines(chosen)}"
-        else:
-            text = (
-                f"{missing} De samarbetsparter jag känner till är:\n"
-                f"{format_partner_lines(partners)}"
-            )
-        dispatcher.utter_message(text=with_citation(text, repo))
-        return []
+def find_partner(tracker: Tracker, partners: list[PartnerRecord]) -> tuple[PartnerRecord | None, str | None]:
+    """The partner the latest message means, or the name it gives that the store lacks."""
+    named = latest_entities(tracker, *NAME_ENTITIES)
+    for entity in named:
+        partner = best_match(str(entity.get("value") or ""), partners, _names)
+        partner = partner or best_match(as_written(tracker, entity), partners, _names)
+        if partner:
+            return partner, None
+    text = tracker.latest_message.get("text") or ""
+    partner = best_match(text, partners, _names, within_text=True)
+    if partner:
+        return partner, None
+    return None, as_written(tracker, named[0]) if named else None
 
 
 class ActionPartner(ContentAction):
-    """One partner: what the store says about it, or which country it is in.
+    """One partner (or each one named): what the store says about it, or where it is.
 
     Follow-ups work through two slots: `partner` ("Vilket land ligger den i?")
     and `partner_aspect` ("och Ravenna då?" repeats the last kind of question).
@@ -110,59 +194,64 @@ class ActionPartner(ContentAction):
         intent = latest_intent(tracker)
         aspect = self._aspect(intent, tracker)
         partners = repo.partners()
-        named = latest_entity(tracker, "partner")
-        text = tracker.latest_message.get("text") or ""
-
-        partner = best_match(named, partners, _names) if named else None
-        if partner is None and not named:
-            partner = best_match(text, partners, _names, within_text=True)
-        if partner is None and not named and intent != "ask_partner":
+        wanted = read_filter(tracker, partners)
+        if wanted.others_than or wanted.outside or (wanted.kind and not any(p.kind == wanted.kind for p in partners)):
+            # "förutom Herning", "utanför Europa", "är Herning en vänort?": a list answers it.
+            return send_listing(dispatcher, repo, partners, wanted)
+        partner, unknown = find_partner(tracker, partners)
+        if partner is None and unknown is None and intent != "ask_partner":
             remembered = tracker.get_slot("partner")
             partner = best_match(remembered, partners, _names) if remembered else None
 
         if partner is None:
-            self._unknown(dispatcher, repo, partners, named)
-            return []
-        dispatcher.utter_message(text=with_citation(self._describe(partner, aspect), repo))
+            return self._not_found(dispatcher, tracker, repo, partners, unknown)
+        several = mentioned(tracker, partners)
+        chosen = several if len(several) > 1 else [partner]
+        described = "\n\n".join(self._describe(repo, p, aspect) for p in chosen)
+        dispatcher.utter_message(text=with_citation(honest_about_details(repo, tracker, described), repo))
         return [SlotSet("partner", partner.name), SlotSet("partner_aspect", aspect)]
 
     @staticmethod
     def _aspect(intent: str, tracker: Tracker) -> str:
-        if intent == "ask_partner_country":
+        if intent == "ask_partner_country" or asks_location(tracker.latest_message.get("text") or ""):
             return "country"
         if intent == "inform_partner":
             return tracker.get_slot("partner_aspect") or "description"
         return "description"
 
     @staticmethod
-    def _describe(partner: PartnerRecord, aspect: str) -> str:
+    def _describe(repo: ContentRepository, partner: PartnerRecord, aspect: str) -> str:
         if aspect == "description":
-            return chat_text(partner.description) or f"{partner.name} är en av kommunens samarbetsparter."
+            return chat_text(partner.description) or repo.text("partner_default_description", namn=partner.name)
+        if partner.country and partner.continent:
+            return repo.text("partner_country_continent", namn=partner.name, land=partner.country,
+                             världsdel=partner.continent)
         if partner.country:
-            continent = f", i {partner.continent}" if partner.continent else ""
-            return f"{partner.name} ligger i {partner.country}{continent}."
-        return f"Jag har ingen uppgift om vilket land {partner.name} ligger i."
+            return repo.text("partner_country", namn=partner.name, land=partner.country)
+        return repo.text("partner_no_country", namn=partner.name)
 
-    @staticmethod
-    def _unknown(
-        dispatcher: CollectingDispatcher,
-        repo: ContentRepository,
-        partners: list[PartnerRecord],
-        named: str | None,
-    ) -> None:
-        known = format_partner_lines(partners)
-        if named:
+    @classmethod
+    def _not_found(cls, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
+                   partners: list[PartnerRecord], unknown: str | None) -> list[dict[str, Any]]:
+        if unknown is None:
             dispatcher.utter_message(
-                text=(
-                    f"Jag har ingen information om något samarbete med {named}. "
-                    f"De samarbetsparter jag känner till är:\n{known}"
-                )
-            )
-        else:
-            dispatcher.utter_message(
-                text="Vilken samarbetspart menar du?",
+                text=repo.text("partner_which"),
                 buttons=[
                     {"title": p.name, "payload": f'/ask_partner{{"partner": "{p.name}"}}'}
                     for p in partners
                 ],
             )
+            return []
+        wanted = read_filter(tracker, partners)
+        in_place = [p for p in partners if wanted.keeps(p)] if wanted.by_place else []
+        if len(in_place) == 1:
+            # "den där staden i danmark": the one partner there is the one meant.
+            partner = in_place[0]
+            dispatcher.utter_message(text=with_citation(cls._describe(repo, partner, "description"), repo))
+            return [SlotSet("partner", partner.name), SlotSet("partner_aspect", "description")]
+        if in_place:
+            # "Samarbetar ni med Europa?": the partners there answer it.
+            return send_listing(dispatcher, repo, partners, wanted)
+        intro = f"{repo.text('partner_unknown', namn=unknown)} {repo.text('partners_known')}"
+        dispatcher.utter_message(text=listing(repo, intro, partners))
+        return [remember_list("partners", [p.name for p in partners])]

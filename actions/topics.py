@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import (
     ContentAction,
     chat_text,
+    honest_about_details,
     latest_intent,
     send_topic,
     with_citation,
@@ -34,5 +35,6 @@ class ActionAnswerTopic(ContentAction):
         if topic is None:
             send_topic(dispatcher, repo, "no_answer")
         else:
-            dispatcher.utter_message(text=with_citation(chat_text(topic.body), repo))
+            body = honest_about_details(repo, tracker, chat_text(topic.body))
+            dispatcher.utter_message(text=with_citation(body, repo))
         return []

@@ -34,12 +34,15 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.content import models
 from bot.content.db import session_factory
 from bot.content.matching import normalise
+from bot.nlp.questions import questions, without_personal_details
+from bot.privacy.masking import mask_text
 from bot.paths import ROOT
 
 logger = logging.getLogger(__name__)
@@ -66,6 +69,13 @@ STAFF_INTENT = "qa_staff"  # the intent of the portal's NLU export (bot/portal/a
 # miss is the better failure. The advice to staff in the editor follows from
 # this: write three or more example questions in different words.
 THRESHOLD = 0.75
+# RapidFuzz ratio (0–100, after folding case, diacritics and punctuation) at which a
+# question counts as a staff entry's own example question, typed with a slip or two.
+NEAR_EXACT = 90
+# A retrieval score that wins over a trained intent too: on the held-out file,
+# paraphrases of an entry score 0.86–1.59, while the held-out questions the
+# trained intents answer (tests/nlu/test_nlu.yml) score at most 0.85.
+CLEAR_MATCH = 1.0
 
 # Function words and question words that say nothing about the topic. Folded
 # forms (no å/ä/ö), compared with both the word as written and its lemma,
@@ -337,6 +347,51 @@ class QARetriever:
             for owner, (score, text) in best.items()
         ]
         return sorted(matches, key=lambda m: m.score, reverse=True)
+
+    def near_exact(self, question: str) -> Optional[QAMatch]:
+        """The entry one of whose example questions (or title) the resident typed
+        almost exactly: such an entry wins over any trained intent."""
+        index = self.index()
+        probe = normalise(question)
+        if not probe:
+            return None
+        best: Optional[QAMatch] = None
+        for owner, text in zip(index.owners, index.texts):
+            if owner < 0:
+                continue
+            score = fuzz.ratio(probe, normalise(text))
+            if score >= NEAR_EXACT and (best is None or score > best.score):
+                best = QAMatch(index.entries[owner], score, text)
+        return best
+
+    def clear_match(self, question: str) -> Optional[QAMatch]:
+        """The entry that answers the question whatever the classifier says: the
+        question is one of its examples, almost exactly, or scores CLEAR_MATCH."""
+        exact = self.near_exact(question)
+        if exact is not None:
+            return exact
+        ranked = self.rank(question)
+        return ranked[0] if ranked and ranked[0].score >= CLEAR_MATCH else None
+
+    def sent_elsewhere(self, entry_id: int) -> List[Tuple[str, str]]:
+        """The entry's example questions that the bot would not answer with the
+        entry today, each with the reason in Swedish: shown to staff on saving.
+
+        The example is read the way the REST channel reads a message: masked,
+        without personal details, and split when it holds two questions.
+        """
+        entry = next((e for e in self.index().entries if e.id == entry_id), None)
+        found = []
+        for example in entry.examples if entry else ():
+            parts = questions(without_personal_details(mask_text(example)))
+            match = self.clear_match(parts[0])
+            if len(parts) > 1:
+                found.append((example, "boten kan läsa den som flera frågor och svara på var och en"))
+            elif match is None:
+                found.append((example, "boten läser den utan personuppgifterna och känner då inte igen den"))
+            elif match.entry.id != entry_id:
+                found.append((example, f"boten svarar med frågan ”{match.entry.title}”"))
+        return found
 
     def best(self, question: str) -> Optional[QAMatch]:
         """The top entry, when its score reaches the threshold."""

@@ -57,6 +57,12 @@ SPECS: dict[str, TextSpec] = {spec.key: spec for spec in (
     _spec("empty_message", "Svar på ett tomt meddelande"),
     _spec("too_long", "Svar på ett för långt meddelande", optional=("antal",), antal="1000"),
     _spec("rate_limited", "För många meddelanden på kort tid (skickas av webbservern)"),
+    _spec("citation", "Källhänvisning under ett faktasvar", ("källor",),
+          källor="Internationellt arbete, 8 maj 2023"),
+    _spec("citation_page", "Källan när svaret bygger på källsidan", ("datum",), ("sida",),
+          sida="Internationellt arbete", datum="8 maj 2023"),
+    _spec("citation_staff", "Källan när kommunens personal har skrivit eller ändrat uppgiften",
+          ("datum",), ("kommun",), kommun="Vänersborgs kommun", datum="2 december 2026"),
     _spec("focus_areas_intro", "Inledning till listan över fokusområden", optional=("antal",), antal="6"),
     _spec("focus_area_one", "Svar om ett fokusområde", ("rubrik",), ("nummer", "antal"),
           rubrik="Livslångt lärande", nummer="3", antal="6"),
@@ -87,11 +93,17 @@ SPECS: dict[str, TextSpec] = {spec.key: spec for spec in (
     _spec("which_list", "Fråga vilken lista invånaren menar (följs av knappar)"),
     _spec("partners_outside_place", "Rubrik till samarbetsparter utanför ett land eller en världsdel",
           ("plats",), plats="Europa"),
+    _spec("detail_missing_year", "Frågan gäller ett årtal som svaret inte anger"),
+    _spec("detail_missing_amount", "Frågan gäller ett belopp som svaret inte anger"),
+    _spec("detail_missing_person", "Frågan gäller en persons namn som svaret inte anger"),
+    _spec("detail_missing_contact", "Frågan gäller ett telefonnummer eller en e-postadress som svaret inte anger"),
+    _spec("detail_missing_count", "Frågan gäller ett antal som svaret inte anger"),
     _spec("partners_other_than", "Rubrik till samarbetsparter utom de som nämndes", ("namn",), namn="Herning"),
     _spec("partners_none_other_than", "Inga fler samarbetsparter än de som nämndes", ("namn",), namn="Herning"),
     _spec("partners_none_outside_place", "Inga samarbetsparter utanför ett land eller en världsdel",
           ("plats",), plats="Europa"),
 )}
+
 
 _FORMATTER = string.Formatter()
 

@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = StackSettings(
             rasa_port=rasa_port, action_port=action_port, portal_port=portal_port,
             tracker_db=str(folder / "tracker.db"), lock_db=str(folder / "locks.db"),
-            database_url=content, log_prefix="eval-",
+            database_url=content, log_prefix="eval-", rasa_workers=1,
         )
         http = requests.Session()
 
@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         for entry in cases.qa_fixture():
             judge.add_qa(entry["key"], entry["answer"])
         with Stack(stack_services(settings, args.model), settings) as stack:
-            stack.start(say=lambda line: print(line, file=sys.stderr))
+            # A loaded machine (training, browser tests) can take minutes to load the model.
+            stack.start(say=lambda line: print(line, file=sys.stderr), timeout=900)
             results = run_all(send, judge, talks)
 
     group_scores = scores(results)

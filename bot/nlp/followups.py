@@ -38,6 +38,15 @@ _EXCLUDING = (
     "utanfor", "forutom", "utom", "inte i", "ej i", "inte fran", "bortsett fran", "exklusive",
     "andra an", "outside", "except", "apart from", "other than", "not in", "besides", "excluding",
 )
+# Regions residents name that are neither a country nor a continent, by their countries.
+REGIONS = {
+    "norden": ("Danmark", "Finland", "Island", "Norge", "Sverige"),
+    "nordic countries": ("Danmark", "Finland", "Island", "Norge", "Sverige"),
+    "skandinavien": ("Danmark", "Norge", "Sverige"),
+    "scandinavia": ("Danmark", "Norge", "Sverige"),
+}
+# Words that ask where something is, not what it is.
+_LOCATION_WORDS = ("land", "lander", "kontinent", "varldsdel", "country", "continent")
 _ADJECTIVE_ENDINGS = ("iska", "iske", "isk", "ska", "ske", "sk", "ian", "ish", "ese", "an")
 
 
@@ -79,3 +88,14 @@ def adjective_of(word: str, place: str) -> bool:
             stem = folded[: -len(ending)]
             return target.startswith(stem) or (len(stem) >= 4 and target.startswith(stem[:-1]))
     return False
+
+
+def regions_in(text: str) -> list[str]:
+    """The regions (REGIONS) the text names, in folded form."""
+    folded = f" {normalise(text)} "
+    return [region for region in REGIONS if f" {region} " in folded]
+
+
+def asks_location(text: str) -> bool:
+    """Whether the question is about where ("vilket land", "vilken världsdel")."""
+    return any(word in normalise(text).split() for word in _LOCATION_WORDS)

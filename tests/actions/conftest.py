@@ -13,7 +13,9 @@ def make_tracker(
     intent: str,
     entities: tuple[tuple[str, str], ...] = (),
     slots: dict[str, Any] | None = None,
+    message: dict[str, Any] | None = None,
 ) -> Tracker:
+    """A tracker whose latest message is `text`; `message` adds to it (spans, ranking, metadata)."""
     return Tracker(
         sender_id="test",
         slots=slots or {},
@@ -21,6 +23,7 @@ def make_tracker(
             "text": text,
             "intent": {"name": intent, "confidence": 0.95},
             "entities": [{"entity": name, "value": value} for name, value in entities],
+            **(message or {}),
         },
         events=[],
         paused=False,
@@ -53,7 +56,7 @@ class Turn:
 def turn(repo):
     """Run an action on a turn against the seeded test store."""
 
-    def run(action: Action, text: str, intent: str, entities=(), slots=None) -> Turn:
-        return Turn(action, make_tracker(text, intent, tuple(entities), slots))
+    def run(action: Action, text: str, intent: str, entities=(), slots=None, message=None) -> Turn:
+        return Turn(action, make_tracker(text, intent, tuple(entities), slots, message))
 
     return run

@@ -55,7 +55,9 @@ def test_partners_by_continent(turn):
 
 def test_twin_towns_are_answered_honestly_and_name_the_known_contacts(turn):
     reply = turn(ActionPartners(), "Vilka vänorter har ni?", "ask_partners", [("partner_kind", "vänort")])
-    assert "Jag har ingen uppgift om vilka kommunens vänorter är." in reply.text
+    # Plainly: the page does not say which are twin towns; then the contacts it names.
+    assert reply.text.startswith("Sidan om internationellt arbete säger inte vilka kommunens vänorter är.")
+    assert "känner till" not in reply.text
     assert "Herning (Danmark, Europa)" in reply.text
 
 

@@ -1,0 +1,68 @@
+"""Details a resident asks for that an answer may not hold: a year, an amount,
+a person's name, a phone number or e-mail address, a count.
+
+When the answer from the store does not contain the detail asked for, the bot
+says so first ("Sidan anger inget årtal för det.") instead of letting a
+general answer pass for one. Plain patterns over folded text (no å/ä/ö).
+"""
+from __future__ import annotations
+
+import re
+
+from bot.content.matching import normalise
+from bot.privacy.masking import PLACEHOLDER_RE
+
+# detail → (the question asks for it, the answer gives it)
+_DETAILS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "year": (
+        re.compile(r"\b(vilket ar|vilka ar|artal|artalet|sedan nar|nar (borjade|startade|antogs|inleddes|"
+                   r"kom|blev|skrevs|beslutades)|what year|which year|since when|when (did|was|were))\b"),
+        re.compile(r"\b(1[89]|20)\d\d\b"),
+    ),
+    "amount": (
+        re.compile(r"\b(budget\w*|kostar|kostnad\w*|pengar|hur mycket|belopp\w*|kronor|miljon\w*|"
+                   r"finansier\w*|bidrag\w*|how much|costs?|money|funding|funded)\b"),
+        re.compile(r"\d[\d\s]*\s*(kr|kronor|sek|euro|eur|miljon\w*)\b"),
+    ),
+    "person": (
+        re.compile(r"\b(vad heter|vem ar (ansvarig|chef|samordnare|kontaktperson)|namn pa|namnet pa|"
+                   r"who is (in charge|responsible)|name of|what is the name)\b"),
+        re.compile(r"\b[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ][a-zåäö]+son\b|\b(förnamn|efternamn)\b"),
+    ),
+    "contact": (
+        re.compile(r"\b(telefon(nummer|numret)?|nummer till|mejl(adress\w*)?|e ?post(adress\w*)?|mail(adress\w*)?|"
+                   r"email|e mail|phone|phone number)\b"),
+        re.compile(r"@|\b0\d{1,3}[- ]?\d{2,3}[ ]?\d{2}"),
+    ),
+    "count": (
+        re.compile(r"\b(hur manga|antal\w*|how many|number of)\b"),
+        re.compile(r"\b(\d+|ett|en|tva|tre|fyra|fem|sex|sju|atta|nio|tio|one|two|three|four|five|six)\b"),
+    ),
+}
+# What the municipality's international work is about (folded stems).
+_IN_SCOPE = re.compile(
+    r"\b(internationell\w*|vanort\w*|fokusomrad\w*|policy\w*|samarbetspart\w*|partner\w*|"
+    r"utbyte\w*|konferens\w*|utvecklingsprojekt\w*|twin town\w*|international\w*|exchange\w*)"
+)
+
+
+def detail_asked(question: str) -> str | None:
+    """The kind of detail the question asks for, if it asks for one (a masked
+    e-mail address in the question is not a question about e-mail)."""
+    folded = normalise(PLACEHOLDER_RE.sub(" ", question))
+    return next((kind for kind, (asks, _gives) in _DETAILS.items() if asks.search(folded)), None)
+
+
+def detail_missing(question: str, answer: str) -> str | None:
+    """The detail the question asks for when the answer does not give it."""
+    kind = detail_asked(question)
+    if kind is None:
+        return None
+    gives = _DETAILS[kind][1]
+    return None if gives.search(answer) or gives.search(normalise(answer)) else kind
+
+
+def about_international_work(question: str, names: tuple[str, ...] = ()) -> bool:
+    """Whether the question is about the international work (or names a partner)."""
+    folded = normalise(question)
+    return bool(_IN_SCOPE.search(folded)) or any(normalise(n) in folded.split() for n in names if n)

@@ -1,0 +1,65 @@
+"""What a message asks: personal details around a question, two questions in one."""
+import asyncio
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot.channels.questions import MASKED_FLAG, understood
+from bot.nlp.questions import questions, without_personal_details
+
+
+def test_personal_details_around_a_question_are_not_what_is_classified():
+    text = "jag heter Anna, mejla svaret till [E-POST]: vilka fokusområden har ni?"
+    assert without_personal_details(text) == "vilka fokusområden har ni?"
+    assert without_personal_details("ring mig på [TELEFON]. vem antog policyn") == "vem antog policyn"
+    assert without_personal_details("mitt personnummer är [PERSONNUMMER], varför jobbar ni internationellt?") \
+        == "varför jobbar ni internationellt?"
+
+
+def test_a_message_without_personal_details_is_left_as_it_is():
+    for text in ("vilka vänorter har ni", "Berätta om Ravenna!", "hej"):
+        assert without_personal_details(text) == text
+
+
+def test_two_questions_are_split_and_one_is_not():
+    assert questions("vad är policyn och vem har antagit den?") == ["vad är policyn", "vem har antagit den?"]
+    assert questions("vilka vänorter har ni? varför samarbetar ni") == ["vilka vänorter har ni", "varför samarbetar ni"]
+    assert questions("samarbetar ni med herning och ravenna") == ["samarbetar ni med herning och ravenna"]
+
+
+def _parser(intents: dict[str, tuple[str, float]]):
+    async def parse(text: str) -> dict:
+        name, confidence = intents.get(text, ("nlu_fallback", 0.3))
+        return {"text": text, "intent": {"name": name, "confidence": confidence}, "entities": []}
+    return parse
+
+
+def _message(text: str) -> UserMessage:
+    return UserMessage(text, CollectingOutputChannel(), "s1", metadata={"lang": "sv"})
+
+
+def test_two_in_scope_questions_become_two_turns_the_first_keeping_the_whole_text():
+    text = "vilka vänorter har ni och varför samarbetar ni?"
+    parse = _parser({"vilka vänorter har ni": ("ask_partners", 0.9), "varför samarbetar ni?": ("ask_why", 0.8)})
+    first, second = asyncio.run(understood(_message(text), parse, masked=False))
+    assert (first.text, first.parse_data["intent"]["name"]) == (text, "ask_partners")
+    assert first.parse_data["text"] == "vilka vänorter har ni"
+    assert (second.text, second.parse_data["intent"]["name"]) == ("varför samarbetar ni?", "ask_why")
+
+
+def test_one_question_with_personal_details_is_parsed_without_them_and_flagged():
+    text = "jag heter Anna, mejla svaret till [E-POST]: vilka fokusområden har ni?"
+    parse = _parser({"vilka fokusområden har ni?": ("ask_focus_areas", 0.97)})
+    (message,) = asyncio.run(understood(_message(text), parse, masked=True))
+    assert message.text == text
+    assert message.parse_data["intent"]["name"] == "ask_focus_areas"
+    assert message.parse_data["text"] == "vilka fokusområden har ni?"
+    assert message.metadata == {"lang": "sv", MASKED_FLAG: True}
+
+
+def test_a_plain_question_is_left_to_rasa_and_a_weak_second_part_is_dropped():
+    (plain,) = asyncio.run(understood(_message("vad är policyn"), _parser({}), masked=False))
+    assert plain.parse_data is None
+    text = "vad är policyn och vad kostar bussen"
+    parse = _parser({"vad är policyn": ("ask_policy", 0.9), "vad kostar bussen": ("out_of_scope", 0.9)})
+    (only,) = asyncio.run(understood(_message(text), parse, masked=False))
+    assert only.text == text and only.parse_data["intent"]["name"] == "ask_policy"
