@@ -1,4 +1,4 @@
-"""Public routes: the demo page, the widget's static files and a health check."""
+"""Public routes: the demo page, the widget's static files, the favicon and a health check."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,6 +16,14 @@ async def demo_page(request: web.Request) -> Dict[str, Any]:
     return {"bot_url": settings.public_rasa_url}
 
 
+async def favicon(_request: web.Request) -> web.FileResponse:
+    """Browsers ask every site for /favicon.ico, whatever the page links to."""
+    return web.FileResponse(
+        STATIC_DIR / "favicon.ico",
+        headers={"Content-Type": "image/x-icon", "Cache-Control": "public, max-age=86400"},
+    )
+
+
 async def health(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -23,4 +31,5 @@ async def health(_request: web.Request) -> web.Response:
 def setup(app: web.Application) -> None:
     app.router.add_get("/", demo_page, name="demo")
     app.router.add_get("/healthz", health, name="health")
+    app.router.add_get("/favicon.ico", favicon, name="favicon")
     app.router.add_static("/static/", STATIC_DIR, name="static")
