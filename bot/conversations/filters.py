@@ -41,7 +41,10 @@ def day_start(day: dt.date) -> float:
     return dt.datetime.combine(day, dt.time(), STOCKHOLM).timestamp()
 
 
-def _date(value: str) -> Optional[dt.date]:
+DATE_ERROR = "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-27."
+
+
+def parse_date(value: str) -> Optional[dt.date]:
     try:
         return dt.date.fromisoformat(value.strip()) if value.strip() else None
     except ValueError:
@@ -68,9 +71,9 @@ class ConversationFilter:
         values = {}
         for name, key in (("date_from", "from"), ("date_to", "to")):
             raw = (query.get(key) or "").strip()
-            values[name] = _date(raw)
+            values[name] = parse_date(raw)
             if raw and values[name] is None:
-                errors[key] = "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-27."
+                errors[key] = DATE_ERROR
         raw = (query.get("under") or "").strip().replace(",", ".").rstrip("%").strip()
         under = None
         if raw:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
-from bot.conversations.filters import day_start, local_date
+from bot.conversations.filters import DATE_ERROR, day_start, local_date, parse_date
 from bot.conversations.transcript import Conversation, squash, text_key
 
 TOP = 10
 LITTLE_DATA_DAYS = 3  # fewer days with messages than this, and the per-day charts say little
+MAX_DAYS = 366
 
 
 @dataclass
@@ -79,6 +80,35 @@ def active_range(conversations: Iterable[Conversation]) -> Optional[Tuple[dt.dat
     days = [local_date(line.at) for conversation in conversations for line in conversation.lines
             if line.kind in ("user", "feedback")]
     return (min(days), max(days)) if days else None
+
+
+def period(query: Mapping[str, str], active: Optional[Tuple[dt.date, dt.date]], today: dt.date
+           ) -> Tuple[dt.date, dt.date, Dict[str, str]]:
+    """The period to show, from the query's `from` and `to` (YYYY-MM-DD): where one is
+    missing, the first or last day that has conversations (today when there are none),
+    so that the charts do not show weeks of empty days. Also the errors to show."""
+    first, last = active or (today, today)
+    errors: Dict[str, str] = {}
+    chosen: Dict[str, Optional[dt.date]] = {}
+    for key in ("from", "to"):
+        raw = (query.get(key) or "").strip()
+        chosen[key] = parse_date(raw)
+        if raw and chosen[key] is None:
+            errors[key] = DATE_ERROR
+    start, end = chosen["from"] or first, chosen["to"] or last
+    if start > end:
+        if chosen["from"] and chosen["to"]:
+            errors["to"] = "Slutdatumet måste vara samma som eller efter startdatumet."
+            start, end = end, start
+        elif chosen["from"]:
+            end = start
+        else:
+            start = end
+    if (end - start).days >= MAX_DAYS:
+        if chosen["from"] and chosen["to"]:
+            errors["from"] = f"Välj högst {MAX_DAYS} dagar åt gången."
+        start = end - dt.timedelta(days=MAX_DAYS - 1)
+    return start, end, errors
 
 
 def compute(conversations: Iterable[Conversation], date_from: dt.date, date_to: dt.date) -> Statistics:

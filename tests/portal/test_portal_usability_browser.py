@@ -135,3 +135,17 @@ def test_the_statistics_say_when_there_is_little_data(page, portal_url):
     page.goto(portal_url + "/admin/review/stats?from=2025-01-01&to=2025-01-31")
     expect(page.locator("#little-data")).to_contain_text("inget att rita")
     assert_accessible(page, "statistics without data")
+
+
+def test_intents_read_as_swedish_labels_in_the_list_and_the_transcript(page, portal_url):
+    log_in(page, portal_url)
+    page.goto(portal_url + "/admin/review")
+    row = page.get_by_role("row").filter(has_text="Vilka vänorter har ni?")
+    expect(row).to_contain_text("Fråga om samarbetsparterna ask_partners")
+    assert_accessible(page, "conversation list")
+    row.get_by_role("link").click()
+    expect(page.locator(".turn--user").first).to_contain_text("Avsikt: Fråga om samarbetsparterna ask_partners")
+    assert_accessible(page, "transcript")
+    page.goto(portal_url + "/admin/review/stats?from=2026-11-01&to=2026-11-30")
+    expect(page.locator("#table-intents")).to_contain_text("Fråga om samarbetsparterna")
+    assert_accessible(page, "statistics")

@@ -29,7 +29,7 @@ from bot.conversations.filters import FEEDBACK, HITS, STOCKHOLM, ConversationFil
 from bot.conversations.inbox import UNSURE_BELOW
 from bot.conversations.intent_labels import intent_label
 from bot.conversations.service import NLU_DIR, ConversationService, ReviewError
-from bot.conversations.stats import active_range
+from bot.conversations.stats import active_range, period
 from bot.conversations.tracker import TrackerStore, tracker_url
 from bot.conversations.transcript import FALLBACK_INTENT, text_key
 from bot.portal.admin.account import editor
@@ -42,7 +42,6 @@ NLU_DIR_KEY = "review_nlu_dir"  # …or just other NLU paths (tests); else the e
 NLU_PATH_KEY = "review_nlu_path"
 PER_PAGE = 25
 INBOX_PER_PAGE = 20  # a page of the inbox stays a few screens long
-STATS_MAX_DAYS = 366
 
 _services: Dict[Tuple[str, ...], ConversationService] = {}
 _services_lock = threading.Lock()
@@ -313,39 +312,9 @@ async def download_nlu(request: web.Request) -> web.StreamResponse:
 # ---------------------------------------------------------------- statistics and the audit log
 
 
-def _stats_range(query: Mapping[str, str], active: Optional[Tuple[dt.date, dt.date]]
-                 ) -> Tuple[dt.date, dt.date, Dict[str, str]]:
-    """The period to show: the admin's dates; where one is missing, the first or
-    last day that has conversations (today when there are none)."""
-    today = dt.datetime.now(STOCKHOLM).date()
-    first, last = active or (today, today)
-    errors: Dict[str, str] = {}
-    chosen: Dict[str, Optional[dt.date]] = {}
-    for key in ("from", "to"):
-        raw = (query.get(key) or "").strip()
-        try:
-            chosen[key] = dt.date.fromisoformat(raw) if raw else None
-        except ValueError:
-            chosen[key] = None
-            errors[key] = "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-27."
-    start, end = chosen["from"] or first, chosen["to"] or last
-    if start > end:
-        if chosen["from"] and chosen["to"]:
-            errors["to"] = "Slutdatumet måste vara samma som eller efter startdatumet."
-            start, end = end, start
-        elif chosen["from"]:
-            end = start
-        else:
-            start = end
-    if (end - start).days >= STATS_MAX_DAYS:
-        if chosen["from"] and chosen["to"]:
-            errors["from"] = f"Välj högst {STATS_MAX_DAYS} dagar åt gången."
-        start = end - dt.timedelta(days=STATS_MAX_DAYS - 1)
-    return start, end, errors
-
-
 def _statistics(svc: ConversationService, query: Mapping[str, str]):
-    start, end, errors = _stats_range(query, active_range(svc.conversations()))
+    today = dt.datetime.now(STOCKHOLM).date()
+    start, end, errors = period(query, active_range(svc.conversations()), today)
     return svc.statistics(start, end), errors
 
 
