@@ -15,6 +15,7 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
 export LOCK_DB ?= $(CURDIR)/var/locks.db
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
 
 AUDIT_VENV := .venv-audit
 

@@ -31,6 +31,7 @@ from bot.paths import SPACY_MODEL_DIR
 
 def _setup(_args: argparse.Namespace) -> int:
     from bot.content.store import migrate, seed_if_empty
+    from bot.filemodes import report
 
     if not (SPACY_MODEL_DIR / "meta.json").exists():
         from bot.nlp.pipeline import save_pipeline
@@ -43,6 +44,7 @@ def _setup(_args: argparse.Namespace) -> int:
         print("✓ content store seeded from data/content/")
     else:
         print("✓ content store is up to date")
+    print(report())
     return 0
 
 
@@ -192,6 +194,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    from bot.filemodes import private_umask
+
+    private_umask()  # var/ holds password hashes and conversations: owner only
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
     if args.command == "content" and args.action == "import" and not args.path:

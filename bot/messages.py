@@ -50,3 +50,19 @@ TOO_LONG = texts.default("too_long", antal=MAX_MESSAGE_CHARS)
 # Sent by nginx (production profile) when one client sends too many messages too fast.
 RATE_LIMITED = texts.default("rate_limited")
 
+# The chat endpoint's own guards (bot/channels/rest.py, bot/rasa_server.py): a request
+# the widget would never send is refused before anything is parsed or stored.
+MAX_CHAT_BODY = 16 * 1024  # bytes; a message is at most 1000 characters, metadata fits easily
+TOO_LARGE = (
+    "Ditt meddelande är för stort för mig att ta emot. Skriv gärna en kortare fråga, "
+    f"högst {MAX_MESSAGE_CHARS} tecken."
+)
+NOT_JSON_TYPE = "Skicka meddelandet som JSON, med rubriken Content-Type: application/json."
+MALFORMED_BODY = (
+    "Meddelandet kunde inte läsas. Skicka ett JSON-objekt med fälten sender (text) och message (text)."
+)
+BAD_SENDER = (
+    "Fältet sender måste vara en text på 8–128 tecken med bara bokstäverna a–z och A–Z, "
+    "siffror, bindestreck, understreck, punkt och kolon."
+)
+BAD_MESSAGE = "Fältet message måste vara en text."

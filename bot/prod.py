@@ -31,12 +31,14 @@ import pwd
 import re
 import shutil
 import sys
+import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.filemodes import private_umask
 from bot.messages import RATE_LIMITED, TECHNICAL_ERROR, TOO_LONG
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
 from bot.runner import LOG_DIR, Service, Stack, serve_until_stopped
@@ -48,7 +50,6 @@ ENDPOINTS = ROOT / "endpoints.prod.yml"
 CREDENTIALS = ROOT / "credentials.yml"
 CHAT_MAX_BODY = "16k"  # a message is at most 1000 characters; JSON and metadata fit easily
 PORTAL_MAX_BODY = "2m"  # the portal's own limit (aiohttp client_max_size) is the same
-RASA_MAX_BODY = 65536  # Sanic's limit in each replica, behind nginx's
 # Sanic servers keep idle keep-alive connections longer than their clients do
 # (nginx's upstream keepalive_timeout 10 s, Rasa's aiohttp 15 s): the client always
 # closes first, so no request is ever sent on a connection the server is closing.
@@ -248,14 +249,16 @@ def services(settings: ProdSettings) -> list[Service]:
             f"rasa-{i}", f"Rasa replica {i}", rasa_argv(settings, port),
             f"http://127.0.0.1:{port}/webhooks/ops/live",
             ready_url=f"http://127.0.0.1:{port}/webhooks/ops/ready",
-            env={"SERVICE_NAME": f"rasa-{i}", "SANIC_REQUEST_MAX_SIZE": str(RASA_MAX_BODY),
+            # each replica caps bodies itself too (16 KB, bot/rasa_server.py)
+            env={"SERVICE_NAME": f"rasa-{i}",
                  "SANIC_KEEP_ALIVE_TIMEOUT": str(SANIC_KEEP_ALIVE), "PYTHONWARNINGS": "ignore"},
         ))
     if settings.with_portal:
         result.append(Service(
             "portal", "portal", [sys.executable, "-m", "bot.logs", "portal"],
             f"http://127.0.0.1:{settings.portal_port}/healthz",
-            env={"SERVICE_NAME": "portal"},
+            # nginx passes the client's address on; login throttling keys on it
+            env={"SERVICE_NAME": "portal", "PORTAL_TRUSTED_PROXIES": "127.0.0.1"},
         ))
     nginx = nginx_binary() or "nginx"
     result.append(Service(
@@ -273,6 +276,12 @@ def services(settings: ProdSettings) -> list[Service]:
 
 def nginx_dir(settings: ProdSettings) -> Path:
     return settings.run_dir / "nginx"
+
+
+def nginx_temp_dir(settings: ProdSettings) -> Path:
+    """nginx's temporary files, outside var/: var/ is private (700) and nginx's
+    workers run as another user (www-data), so they get a folder of their own."""
+    return Path(tempfile.gettempdir()) / f"vanersborg-nginx-{settings.listen_port}"
 
 
 def nginx_conf_path(settings: ProdSettings) -> Path:
@@ -323,7 +332,7 @@ def render_nginx(settings: ProdSettings, *, compose: bool = False) -> str:
         base = nginx_dir(settings)
         values = dict(
             user=_worker_user(), workers=settings.nginx_workers, run_dir=str(base),
-            temp_dir=str(base / "temp"),
+            temp_dir=str(nginx_temp_dir(settings)),
             error_log=str(LOG_DIR / f"{settings.log_prefix}nginx-error.log"),
             access_log=str(LOG_DIR / f"{settings.log_prefix}nginx-access.log"),
             listen=f"{settings.listen_host}:{settings.listen_port}",
@@ -357,8 +366,13 @@ def render_nginx(settings: ProdSettings, *, compose: bool = False) -> str:
 
 
 def write_nginx_config(settings: ProdSettings) -> Path:
-    base = nginx_dir(settings)
-    (base / "temp").mkdir(parents=True, exist_ok=True)
+    temp = nginx_temp_dir(settings)
+    temp.mkdir(mode=0o700, exist_ok=True)
+    worker = _worker_user()
+    if worker:
+        entry = pwd.getpwnam(worker)
+        os.chown(temp, entry.pw_uid, entry.pw_gid)
+    nginx_dir(settings).mkdir(parents=True, exist_ok=True)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     path = nginx_conf_path(settings)
     path.write_text(render_nginx(settings), encoding="utf-8")
@@ -510,6 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--action-servers", type=int, help="action servers (ACTION_SERVERS, default 2)")
     parser.add_argument("--compose", action="store_true", help="nginx-config for deploy/docker-compose.yml")
     args = parser.parse_args(argv)
+    private_umask()  # var/ holds conversations and logs: owner only
     load_dotenv()
     overrides = {}
     if args.replicas:

@@ -9,11 +9,19 @@ from the same schema. Replies are checked exactly as before and a bad reply
 still raises the same `ValidationError` (jsonschema's best match, with Rasa's
 hint appended), so nothing but the wasted work changes.
 
+It also hardens the Sanic app that `rasa run` builds, so the app guards
+itself and not only nginx in front of it (defence in depth):
+
+* request bodies above `MAX_CHAT_BODY` (16 KB) are refused with 413 and a
+  polite Swedish message, before they are read into memory or stored;
+* `GET /` no longer answers "Hello from Rasa: <version>".
+
 Usage: python -m bot.rasa_server run [rasa run options]
 """
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Any
 
@@ -22,6 +30,13 @@ from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+from sanic import Sanic, response
+from sanic.exceptions import PayloadTooLarge
+from sanic.request import Request
+
+from bot.filemodes import private_umask
+from bot.messages import MAX_CHAT_BODY, TOO_LARGE
+from bot.settings import TELEMETRY_OFF
 
 # Rasa's own hint, appended to the message as `RemoteAction` does.
 _RASA_HINT = (
@@ -47,12 +62,41 @@ def _validate_action_result(_action: RemoteAction, result: dict[str, Any]) -> bo
     return True
 
 
+async def _too_large(_request: Request, _error: Exception) -> response.HTTPResponse:
+    return response.json({"error": TOO_LARGE}, status=413)
+
+
+async def _no_banner(request: Request) -> response.HTTPResponse | None:
+    if request.path == "/":
+        return response.text("Vänersborgs kommuns chattbot")
+    return None
+
+
+def harden(app: Sanic) -> Sanic:
+    """The body cap with its Swedish 413, and no version banner."""
+    app.config.REQUEST_MAX_SIZE = MAX_CHAT_BODY
+    app.error_handler.add(PayloadTooLarge, _too_large)
+    app.register_middleware(_no_banner, "request")
+    return app
+
+
 def install() -> None:
-    """Use the compiled validator in this process's Rasa."""
+    """Use the compiled validator and the hardened app in this process's Rasa."""
+    import rasa.core.run as rasa_run
+
     RemoteAction._validate_action_result = _validate_action_result
+    configure_app = rasa_run.configure_app
+
+    @functools.wraps(configure_app)
+    def hardened_app(*args: Any, **kwargs: Any) -> Sanic:
+        return harden(configure_app(*args, **kwargs))
+
+    rasa_run.configure_app = hardened_app
 
 
 def main() -> None:
+    private_umask()
+    os.environ.update(TELEMETRY_OFF)  # however it was started
     install()
     from rasa.__main__ import main as rasa_main
 

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.filemodes import FILE_MODE, report
 from bot.library_warnings import without_known
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
-from bot.settings import StackSettings
+from bot.settings import TELEMETRY_OFF, StackSettings
 
 LOG_DIR = VAR_DIR / "log"
 
@@ -47,13 +48,13 @@ def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.g
         Service(
             "actions",
             "action server",
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(settings.action_port)],
+            # rasa-sdk's app with its guards against malformed calls (bot/action_server.py)
+            [sys.executable, "-m", "bot.action_server", "--actions", "actions",
+             "--port", str(settings.action_port), "--host", settings.host],
             f"http://127.0.0.1:{settings.action_port}/health",
-            # rasa-sdk 3.6.2 has no --host option; it binds SANIC_HOST (default 0.0.0.0).
             # Keep idle connections longer than Rasa's client (aiohttp, 15 s) does, so that
             # Rasa never reuses one the server is closing ("Cannot write to closing transport").
-            env={"SANIC_HOST": settings.host, "SANIC_KEEP_ALIVE_TIMEOUT": "30"},
+            env={"SANIC_KEEP_ALIVE_TIMEOUT": "30"},
         ),
         Service(
             "rasa",
@@ -105,7 +106,7 @@ class Stack:
         self.processes: dict[str, subprocess.Popen] = {}
 
     def child_environment(self) -> dict[str, str]:
-        env = dict(os.environ, **self.settings.environment())
+        env = dict(os.environ, **self.settings.environment(), **TELEMETRY_OFF)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         return env
 
@@ -124,7 +125,9 @@ class Stack:
 
     def _launch(self, service: Service) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path(service), "ab") as log:
+        path = self.log_path(service)
+        with open(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE), "ab") as log:
+            os.chmod(path, FILE_MODE)  # also when an older run left it open
             self.processes[service.name] = subprocess.Popen(
                 service.argv, cwd=ROOT, env=dict(self.child_environment(), **service.env), stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,
@@ -199,6 +202,7 @@ def serve_until_stopped(stack: Stack, banner: Callable[[], str], keep_running: C
     Shared by `make run` and `make run-prod`; 1 when a process fails."""
     for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: it is ignored in background jobs
         signal.signal(signum, _interrupt)
+    print(report(), flush=True)
     with stack:
         try:
             stack.start()

@@ -11,6 +11,12 @@ from bot.content import db
 from bot.paths import VAR_DIR
 
 
+# Rasa's anonymous usage telemetry is on by default; a public-sector service must
+# not report usage anywhere without a decision. Set for every Rasa process of
+# every profile (bot/runner.py, bot/rasa_server.py, the Makefile, deploy/).
+TELEMETRY_OFF = {"RASA_TELEMETRY_ENABLED": "false"}
+
+
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 

@@ -8,7 +8,7 @@ WORKDIR /app
 # Rasa and its own pins come with the image; add this project's libraries at the
 # versions of requirements.txt (the lock), nothing newer.
 COPY requirements.txt /tmp/requirements.txt
-RUN grep -iE '^(spacy-lookups-data|alembic|Mako|rapidfuzz|aiohttp-jinja2|aiohttp-session|argon2-cffi|argon2-cffi-bindings|markdown-it-py|mdurl|nh3|rank-bm25|python-stdnum|psycopg2-binary)==' \
+RUN grep -iE '^(spacy-lookups-data|alembic|Mako|rapidfuzz|aiohttp-jinja2|aiohttp-session|argon2-cffi|argon2-cffi-bindings|markdown-it-py|mdurl|nh3|rank-bm25|python-stdnum|psycopg2-binary|zxcvbn)==' \
         /tmp/requirements.txt > /tmp/project.txt \
     && pip install --no-cache-dir -r /tmp/project.txt \
     && rm /tmp/requirements.txt /tmp/project.txt
@@ -21,4 +21,6 @@ COPY models/bot.tar.gz models/bot.tar.gz
 COPY var/spacy_sv/ var/spacy_sv/
 
 ENV PYTHONPATH=/app
+# no anonymous usage reports from Rasa, whatever starts it in this image
+ENV RASA_TELEMETRY_ENABLED=false
 USER 1001

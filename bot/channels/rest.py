@@ -1,6 +1,8 @@
 """The residents' REST channel: Rasa's REST channel with guards around it.
 
 It keeps the URL `/webhooks/rest/webhook` and adds what a public chat needs:
+a request the widget would never send is refused before Rasa reads it, and
+only the metadata keys the widget sends are kept (bot/channels/guards.py);
 empty and oversized messages get a polite answer without reaching the model,
 personal data in the text and the metadata is masked before Rasa parses or
 stores anything (bot/privacy/masking.py), and a turn that produced no reply at
@@ -18,6 +20,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 from sanic.request import Request
 
+from bot.channels.guards import allowed_metadata, refuse_malformed
 from bot.messages import MAX_MESSAGE_CHARS, system_reply
 from bot.privacy.masking import mask_text, mask_value
 
@@ -34,7 +37,9 @@ class ResidentRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return super().blueprint(guarded(on_new_message))
+        blueprint = super().blueprint(guarded(on_new_message))
+        blueprint.middleware(refuse_malformed, "request")
+        return blueprint
 
     # Masked already where Rasa's REST channel reads the request, so that even
     # its own error log lines ("rest.message.received.failure", text=…) only
@@ -44,7 +49,7 @@ class ResidentRestInput(RestInput):
         return mask_text(text) if isinstance(text, str) else text
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
-        return mask_value(super().get_metadata(request))
+        return mask_value(allowed_metadata(super().get_metadata(request)))
 
 
 def guarded(on_new_message: Handler) -> Handler:

@@ -125,7 +125,7 @@ def test_rate_limit_answers_a_burst_politely_per_client(shared_stack):
     def send(index: int) -> requests.Response:
         with client("127.0.0.5") as session:
             return session.post(f"{shared_stack.url}/webhooks/rest/webhook", timeout=60,
-                                json={"sender": f"burst-{index}", "message": "Hej"},
+                                json={"sender": f"burst-{index:03d}", "message": "Hej"},
                                 headers={"Origin": ALLOWED_ORIGIN})
 
     with ThreadPoolExecutor(max_workers=40) as pool:
