@@ -30,15 +30,24 @@
   var MAX_CHARS = 1000;
   var MAX_HISTORY = 200;
   var TIMEOUT_MS = 30000;
+  // The same breakpoints as in widget.css: a full-screen panel, and a short (zoomed) viewport.
+  var FULL_SCREEN = window.matchMedia("(max-width: 30rem)");
+  var SHORT = window.matchMedia("(max-height: 32rem)");
 
-  var T = {
+  // Every text the resident sees, per language; another language is one more table.
+  var LANG = "sv";
+  var STRINGS = {};
+  STRINGS.sv = {
     launcher: "Chatta med oss",
     title: "Fråga om kommunens internationella arbete",
     close: "Stäng chatten",
     restart: "Ny konversation",
-    privacy: "Skriv inte personuppgifter som personnummer, telefonnummer eller e-post. " +
+    region: "Chattassistent",
+    privacyLead: "Skriv inte personuppgifter i chatten.",
+    privacyMore: "Det gäller till exempel personnummer, telefonnummer och e-post. " +
       "Samtalet sparas en begränsad tid för att förbättra tjänsten, och sådana uppgifter " +
       "maskeras automatiskt.",
+    readMore: "Läs mer",
     log: "Konversation",
     you: "Du: ",
     bot: "Assistenten: ",
@@ -57,6 +66,7 @@
       "försök igen om en stund.",
     retry: "Försök igen"
   };
+  var T = STRINGS[LANG];
 
   /* ---------- state, kept in sessionStorage ---------- */
 
@@ -69,6 +79,7 @@
   }
 
   function freshState() {
+    // noteFolded: the privacy note's state once the resident has sent or toggled (else unset)
     // messages: {who: "user"|"bot", text, buttons?, unsent?, rate?, turnText?, fb?, thanks?}
     //   (rate: the last bot message of a turn, which gets the feedback buttons)
     // outbox: requests not yet answered, oldest first: {message, metadata?, silent?, ref?, fbRef?}
@@ -140,6 +151,7 @@
   }
   var ICON_CHAT = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
   var ICON_CLOSE = "M6 6l12 12M18 6L6 18";
+  var ICON_MORE = "M6 9l6 6 6-6";
 
   var LINK_RE = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
   var TRAILING_RE = /[.,;:!?'"”’)\]}]+$/;
@@ -172,12 +184,14 @@
 
   /* ---------- the widget's DOM ---------- */
 
-  var root, launcher, panel, log, typing, errorBox, errorContent, form, input, counter, sendButton;
+  var root, launcher, panel, noteToggle, noteMore, log, typing, errorBox, errorContent, form, input,
+    counter, sendButton;
 
   function build() {
     var link = el("link", { rel: "stylesheet", href: baseUrl + "widget.css" });
-    root = el("aside", { className: "vbw", lang: "sv", "aria-label": "Chattassistent", hidden: true });
-    var reveal = function () { root.hidden = false; };
+    root = el("aside", { className: "vbw", lang: LANG, "aria-label": T.region, hidden: true });
+    // Until the stylesheet is there the panel has no size: scroll to the latest message then.
+    var reveal = function () { root.hidden = false; scrollDown(); };
     link.addEventListener("load", reveal);
     link.addEventListener("error", reveal);
     document.head.appendChild(link);
@@ -221,15 +235,26 @@
       el("div", { className: "vbw-form-row" }, [counter, sendButton])
     ]);
 
+    // The privacy note folds to its first sentence; folded or not, all of it is the
+    // dialog's description, so a screen reader reads it when the panel opens.
+    noteToggle = el("button", {
+      type: "button", className: "vbw-more", "aria-controls": "vbw-privacy-more",
+      "aria-describedby": "vbw-privacy-lead"
+    }, [el("span", { text: T.readMore }), icon(ICON_MORE)]);
+    noteMore = el("p", { id: "vbw-privacy-more", className: "vbw-privacy-more", text: T.privacyMore });
+
     panel = el("div", {
       id: "vbw-panel", className: "vbw-panel", role: "dialog", "aria-labelledby": "vbw-title",
-      "aria-describedby": "vbw-privacy"
+      "aria-describedby": "vbw-privacy-lead vbw-privacy-more"
     }, [
       el("div", { className: "vbw-header" }, [
         el("h2", { id: "vbw-title", className: "vbw-title", text: T.title }),
         closeButton, restartButton
       ]),
-      el("p", { className: "vbw-privacy", id: "vbw-privacy", text: T.privacy }),
+      el("div", { className: "vbw-privacy" }, [
+        el("p", { id: "vbw-privacy-lead", className: "vbw-privacy-lead", text: T.privacyLead }),
+        noteToggle, noteMore
+      ]),
       log, errorBox, form
     ]);
     panel.hidden = true;
@@ -241,12 +266,22 @@
     launcher.addEventListener("click", function () { openPanel(true); });
     closeButton.addEventListener("click", closePanel);
     restartButton.addEventListener("click", restart);
-    root.addEventListener("keydown", function (e) {
-      if ((e.key === "Escape" || e.key === "Esc") && !panel.hidden) {
+    noteToggle.addEventListener("click", function () {
+      state.noteFolded = !noteFolded();
+      save();
+      renderNote();
+    });
+    // Escape closes from inside the widget, and from anywhere while the panel covers the page.
+    document.addEventListener("keydown", function (e) {
+      if ((e.key === "Escape" || e.key === "Esc") && !panel.hidden && (isModal() || root.contains(e.target))) {
         e.preventDefault();
         closePanel();
       }
     });
+    panel.addEventListener("keydown", trapTab);
+    document.addEventListener("focusin", keepFocusInModal);
+    FULL_SCREEN.addEventListener("change", renderModal);
+    SHORT.addEventListener("change", renderNote);
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       submitInput();
@@ -289,6 +324,7 @@
         var btn = el("button", { type: "button", className: "vbw-chip", text: b.title || b.payload });
         btn.addEventListener("click", function () {
           send(b.payload || b.title, b.title || b.payload);
+          input.focus(); // the chip scrolls away as the answer comes: type the next question
         });
         group.appendChild(btn);
       });
@@ -367,8 +403,66 @@
     scrollDown();
   }
 
+  // Shows the latest turn: to its end when it fits, else from the start of the bot's answer.
   function scrollDown() {
-    if (log) log.scrollTop = log.scrollHeight;
+    if (!log) return;
+    var nodes = log.children;
+    var start = null;
+    for (var i = nodes.length - 1; i >= 0 && !nodes[i].classList.contains("vbw-user"); i--) start = nodes[i];
+    var end = log.scrollHeight - log.clientHeight;
+    if (!start || start === typing) { log.scrollTop = end; return; }
+    var offset = start.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    var gap = parseFloat(window.getComputedStyle(log).paddingTop) || 0;
+    log.scrollTop = Math.min(end, log.scrollTop + offset - gap);
+  }
+
+  /* ---------- the privacy note and the full-screen (modal) panel ---------- */
+
+  // Folded once the resident has sent a question, or from the start on a short screen,
+  // until they open or close it themselves.
+  function noteFolded() {
+    return typeof state.noteFolded === "boolean" ? state.noteFolded : SHORT.matches;
+  }
+
+  function renderNote() {
+    var folded = noteFolded();
+    noteMore.hidden = folded;
+    noteToggle.setAttribute("aria-expanded", folded ? "false" : "true");
+  }
+
+  function renderModal() {
+    if (FULL_SCREEN.matches) panel.setAttribute("aria-modal", "true");
+    else panel.removeAttribute("aria-modal");
+  }
+
+  function isModal() {
+    return !panel.hidden && FULL_SCREEN.matches;
+  }
+
+  function focusables() {
+    return Array.prototype.filter.call(
+      panel.querySelectorAll("button, textarea, a[href], [tabindex]"),
+      function (node) { return node.tabIndex >= 0 && !node.disabled && node.getClientRects().length > 0; }
+    );
+  }
+
+  // Full screen, the panel covers the page: Tab and Shift+Tab go round inside it.
+  function trapTab(e) {
+    if (e.key !== "Tab" || !isModal()) return;
+    var items = focusables();
+    if (!items.length) return;
+    var first = items[0], last = items[items.length - 1];
+    if (e.shiftKey && (document.activeElement === first || !panel.contains(document.activeElement))) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
+
+  function keepFocusInModal(e) {
+    if (isModal() && !panel.contains(e.target)) input.focus();
   }
 
   /* ---------- opening and closing ---------- */
@@ -399,9 +493,11 @@
 
   function restart() {
     var draft = input.value;
+    var folded = state.noteFolded;
     state = freshState();
     state.open = true;
     state.draft = draft;
+    state.noteFolded = folded;
     busy = false;
     renderLog();
     save();
@@ -422,6 +518,10 @@
 
   // Shows `display` as the resident's message and sends `payload` to the bot.
   function send(payload, display) {
+    if (typeof state.noteFolded !== "boolean") {
+      state.noteFolded = true; // read by now: fold it, to give the conversation the room
+      renderNote();
+    }
     addMessage({ who: "user", text: display, unsent: true });
     queue({ message: payload, ref: state.messages.length - 1 });
   }
@@ -462,7 +562,7 @@
     busy = true;
     renderStatus();
     var metadata = item.metadata || {};
-    metadata.widget = { page: location.pathname, lang: "sv" };
+    metadata.widget = { page: location.pathname, lang: LANG };
     var controller = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) controller.abort(); }, TIMEOUT_MS);
     fetch(endpoint, {
@@ -530,6 +630,8 @@
     build();
     input.value = state.draft || "";
     updateCounter();
+    renderNote();
+    renderModal();
     renderLog();
     if (state.open) openPanel(false);
     pump(); // finish what a reload interrupted
