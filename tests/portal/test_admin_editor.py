@@ -253,7 +253,7 @@ async def test_a_new_focus_area_takes_its_place_and_the_order_stays_unbroken(cli
 async def test_search_ignores_case_and_diacritics_and_filters_narrow_the_list(client):
     await login(client)
     html = await fetch(client, "/admin/search?q=ravenna")
-    assert "1 träffar för ”ravenna”" in html and ">Ravenna</a>" in html
+    assert "1 träff för ”ravenna”" in html and ">Ravenna</a>" in html
     html = await fetch(client, "/admin/search?q=FOKUSOMRADEN")
     assert "Den internationella policyn" in html
     html = await fetch(client, "/admin/content/partners?continent=Afrika")
