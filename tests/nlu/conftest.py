@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,3 +28,15 @@ class Parser:
 @pytest.fixture(scope="session")
 def parser() -> Parser:
     return Parser()
+
+
+@pytest.fixture(scope="session")
+def generated_nlu(tmp_path_factory) -> Path:
+    """var/nlu/ as `make` built it, or built now into a temporary folder."""
+    from bot.nlp.build import OUTPUT_DIR, STAMP, build
+
+    if (OUTPUT_DIR / STAMP).exists():
+        return OUTPUT_DIR
+    folder = tmp_path_factory.mktemp("nlu")
+    build(output=folder)
+    return folder
