@@ -8,6 +8,13 @@ RASA := $(VENV)/bin/rasa
 MODEL := models/bot.tar.gz
 SPACY_MODEL := var/spacy_sv/meta.json
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/dev/null)
+# NLU data generated from the content store's partners and the place packages (bot/nlp/build.py).
+NLU_BUILT := var/nlu/.built
+NLU_SOURCES := data/templates/nlu.yml $(wildcard data/content/*.yml) bot/nlp/build.py bot/nlp/places.py
+# The custom pipeline components that config.yml names (a change means a new model).
+NLU_COMPONENTS := bot/nlp/gazetteer.py bot/nlp/featurizer.py bot/nlp/extractor.py
+# What training reads: `python -m bot train --data $(TRAINING_DATA)`.
+TRAINING_DATA := data/nlu data/stories data/rules var/nlu
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
@@ -47,7 +54,11 @@ $(SPACY_MODEL): $(VENV)/.installed bot/nlp/pipeline.py
 setup: $(VENV)/.installed $(SPACY_MODEL)
 	@$(PY) -m bot setup
 
-$(MODEL): $(VENV)/.installed $(SPACY_MODEL) $(TRAINING_INPUTS)
+$(NLU_BUILT): $(VENV)/.installed $(NLU_SOURCES)
+	@echo "… generating NLU data from the content store and the place packages"
+	@$(PY) -m bot.nlp build
+
+$(MODEL): $(VENV)/.installed $(SPACY_MODEL) $(TRAINING_INPUTS) $(NLU_BUILT) $(NLU_COMPONENTS)
 	@$(PY) -m bot train
 
 train: $(MODEL)
