@@ -22,6 +22,23 @@ from bot.content.repository import ContentRepository
 from bot.nlp.details import about_international_work, detail_asked
 
 
+def asks_missing_detail(tracker: Tracker, repo: ContentRepository) -> bool:
+    """A detail of the international work the store has no answer for ("vad är
+    budgeten för vänortsarbetet", "har personen ett telefonnummer?" after a
+    contact question): the honest "no information", not "not my area"."""
+    text = tracker.latest_message.get("text") or ""
+    if not detail_asked(text):
+        return False
+    names = tuple(name for partner in repo.partners() for name in partner.names)
+    return about_international_work(text, names) or previous_intent(tracker).startswith("ask_")
+
+
+def previous_intent(tracker: Tracker) -> str:
+    """The intent of the resident's message before the latest one, if any."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name") or "" if len(users) > 1 else ""
+
+
 class ActionOutOfScope(ContentAction):
     """Other questions: a staff Q&A entry if one fits, else "not my area"."""
 
@@ -35,13 +52,7 @@ class ActionOutOfScope(ContentAction):
     ) -> list[dict[str, Any]]:
         if answer_from_qa(dispatcher, tracker, repo):
             return []
-        text = tracker.latest_message.get("text") or ""
-        names = tuple(name for partner in repo.partners() for name in partner.names)
-        if detail_asked(text) and about_international_work(text, names):
-            # "vad är budgeten för vänortsarbetet": ours, but not on the page.
-            send_topic(dispatcher, repo, "no_answer")
-        else:
-            send_topic(dispatcher, repo, "out_of_scope")
+        send_topic(dispatcher, repo, "no_answer" if asks_missing_detail(tracker, repo) else "out_of_scope")
         return []
 
 
@@ -63,6 +74,9 @@ class ActionRephrase(ContentAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> list[dict[str, Any]]:
         if answer_from_qa(dispatcher, tracker, repo):
+            return []
+        if asks_missing_detail(tracker, repo):
+            send_topic(dispatcher, repo, "no_answer")
             return []
         ranking = tracker.latest_message.get("intent_ranking") or []
         likely = [

@@ -18,7 +18,7 @@ from actions.base import (
 from bot.content.matching import best_match
 from bot.content.records import FocusAreaRecord
 from bot.content.repository import ContentRepository
-from bot.nlp.followups import LAST, ordinal
+from bot.nlp.followups import index_in, ordinal
 
 LIST_KIND = "focus_areas"
 
@@ -41,9 +41,9 @@ def format_one(repo: ContentRepository, area: FocusAreaRecord, total: int) -> st
 
 
 def area_at(areas: list[FocusAreaRecord], position: int) -> FocusAreaRecord | None:
-    """The area at a 1-based position (LAST for the last one), if there is one."""
-    index = len(areas) - 1 if position == LAST else position - 1
-    return areas[index] if 0 <= index < len(areas) else None
+    """The area at a position (1-based, or LAST / NEXT_TO_LAST), if there is one."""
+    index = index_in(position, len(areas))
+    return None if index is None else areas[index]
 
 
 def send_area_or_range(dispatcher: CollectingDispatcher, repo: ContentRepository,

@@ -9,16 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import LISTED_SLOT, ContentAction, as_written, chat_text, latest_entities, with_citation
+from actions.base import LISTED_SLOT, ContentAction
 from actions.focus_areas import LIST_KIND as FOCUS_AREAS, send_area_or_range
-from actions.partners import PLACE_ENTITIES, located_in
+from actions.partners import describe_one, read_filter
+from actions.replies import send_text
 from bot.content.matching import normalise
 from bot.content.records import PartnerRecord
 from bot.content.repository import ContentRepository
-from bot.nlp.followups import LAST, adjective_of, ordinal
+from bot.nlp.followups import adjective_of, index_in, ordinal
 
 LIST_BUTTONS = (("button_focus_areas", "/ask_focus_areas"), ("button_partners", "/ask_partners"))
 
@@ -30,6 +30,10 @@ def _by_adjective(text: str, partners: list[PartnerRecord]) -> list[PartnerRecor
             if any(adjective_of(w, place) for w in words for place in (p.country, p.continent) if place)]
 
 
+def _partner_buttons(partners: list[PartnerRecord]) -> list[dict[str, str]]:
+    return [{"title": p.name, "payload": f'/ask_partner{{"partner": "{p.name}"}}'} for p in partners]
+
+
 class ActionSelectItem(ContentAction):
     def name(self) -> str:
         return "action_select_item"
@@ -38,13 +42,17 @@ class ActionSelectItem(ContentAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
     ) -> list[dict[str, Any]]:
         listed = tracker.get_slot(LISTED_SLOT) or {}
-        text = tracker.latest_message.get("text") or ""
-        position = ordinal(text)
+        position = ordinal(tracker.latest_message.get("text") or "")
         if listed.get("kind") == FOCUS_AREAS:
             send_area_or_range(dispatcher, repo, repo.focus_areas(), position or 1)
             return []
+        partners = repo.partners()
         if listed.get("kind") == "partners":
-            return self._partner(dispatcher, tracker, repo, listed.get("items") or [], position)
+            shown = [p for name in listed.get("items") or [] for p in partners if p.name == name]
+            return self._partner(dispatcher, tracker, repo, shown, position)
+        if position is None:
+            # No list given and no number: "den danska" still means one of the partners.
+            return self._partner(dispatcher, tracker, repo, partners, None, or_rephrase=True)
         dispatcher.utter_message(
             text=repo.text("which_list"),
             buttons=[{"title": repo.text(key), "payload": payload} for key, payload in LIST_BUTTONS],
@@ -53,30 +61,24 @@ class ActionSelectItem(ContentAction):
 
     @staticmethod
     def _partner(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
-                 names: list[str], position: int | None) -> list[dict[str, Any]]:
-        stored = {p.name: p for p in repo.partners()}
-        shown = [stored[name] for name in names if name in stored]
-        places = latest_entities(tracker, *PLACE_ENTITIES)
-        if places:
-            chosen = [p for p in shown if located_in(p, str(places[0].get("value") or ""))]
+                 shown: list[PartnerRecord], position: int | None, or_rephrase: bool = False) -> list[dict[str, Any]]:
+        wanted = read_filter(tracker, shown)
+        text = tracker.latest_message.get("text") or ""
+        if wanted.by_place:
+            chosen = [p for p in shown if wanted.keeps(p)]
         elif position is not None:
-            index = len(shown) - 1 if position == LAST else position - 1
-            chosen = [shown[index]] if 0 <= index < len(shown) else []
+            index = index_in(position, len(shown))
+            chosen = [] if index is None else [shown[index]]
         else:
-            chosen = _by_adjective(tracker.latest_message.get("text") or "", shown)
+            chosen = _by_adjective(text, shown) or (shown if len(shown) == 1 else [])
         if len(chosen) == 1:
-            partner = chosen[0]
-            description = chat_text(partner.description) or repo.text(
-                "partner_default_description", namn=partner.name)
-            dispatcher.utter_message(text=with_citation(description, repo))
-            return [SlotSet("partner", partner.name), SlotSet("partner_aspect", "description")]
-        if places and not chosen:
-            intro = repo.text("listed_none_matching", plats=as_written(tracker, places[0]))
+            return describe_one(dispatcher, tracker, repo, chosen[0])
+        if or_rephrase and not chosen:
+            send_text(dispatcher, repo, "rephrase", with_topics=True)
+            return []
+        if wanted.inside and not chosen:
+            intro = repo.text("listed_none_matching", plats=", ".join(wanted.inside))
         else:
             intro = repo.text("listed_out_of_range", antal=len(shown))
-        dispatcher.utter_message(
-            text=intro,
-            buttons=[{"title": p.name, "payload": f'/ask_partner{{"partner": "{p.name}"}}'}
-                     for p in (chosen or shown)],
-        )
+        dispatcher.utter_message(text=intro, buttons=_partner_buttons(chosen or shown))
         return []

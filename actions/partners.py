@@ -6,7 +6,7 @@ staff add is found at once, and a place the store does not know gets an honest
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -39,6 +39,8 @@ KIND_PLURALS = {
 }
 # Normalised values of the `partner_kind` entity → stored kind.
 KIND_BY_ENTITY = {"vanort": "twin_town", "natverk": "network", "regional organisation": "regional"}
+# Word stems that name a kind inside compounds ("vänortssamarbetet", "nätverket").
+KIND_BY_STEM = {"vanort": "twin_town", "twin town": "twin_town", "natverk": "network"}
 # Entities that name a place: the gazetteer's and the classifier's.
 PLACE_ENTITIES = ("country", "continent", "place")
 NAME_ENTITIES = ("partner", *PLACE_ENTITIES)
@@ -101,22 +103,38 @@ class Filter:
         return partner not in self.others_than
 
 
+def _kind(tracker: Tracker, text: str) -> str | None:
+    value = latest_entity(tracker, "partner_kind")
+    kind = KIND_BY_ENTITY.get(normalise(value)) if value else None
+    folded = normalise(text)
+    kind = kind or next((k for stem, k in KIND_BY_STEM.items() if stem in folded), None)
+    return kind if kind != "partner" else None
+
+
 def read_filter(tracker: Tracker, partners: list[PartnerRecord]) -> Filter:
     text = tracker.latest_message.get("text") or ""
     values: dict[str, str] = {}
     for entity in latest_entities(tracker, *PLACE_ENTITIES):
-        values.setdefault(as_written(tracker, entity), str(entity.get("value") or ""))
+        written = as_written(tracker, entity)
+        if not best_match(written, partners, _names):  # "Herning" is a partner, not a place here
+            values.setdefault(written, str(entity.get("value") or written))
     for region in regions_in(text):
         values.setdefault(region.capitalize(), region)
     outside = tuple(p for p, v in values.items() if is_excluded(text, p) or is_excluded(text, v))
     inside = tuple(p for p in values if p not in outside)
     others = tuple(p for p in partners if any(is_excluded(text, name) for name in p.names))
-    kind_value = latest_entity(tracker, "partner_kind")
-    kind = KIND_BY_ENTITY.get(normalise(kind_value)) if kind_value else None
-    return Filter(inside, outside, values, others, kind if kind != "partner" else None)
+    return Filter(inside, outside, values, others, _kind(tracker, text))
 
 
-def send_listing(dispatcher: CollectingDispatcher, repo: ContentRepository,
+def describe_one(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
+                 partner: PartnerRecord, aspect: str = "description", heading: str = "") -> list[dict[str, Any]]:
+    """What the store says about one partner (or where it is), remembered for follow-ups."""
+    text = honest_about_details(repo, tracker, ActionPartner.describe(repo, partner, aspect))
+    dispatcher.utter_message(text=with_citation(f"{heading}\n{text}" if heading else text, repo))
+    return [SlotSet("partner", partner.name), SlotSet("partner_aspect", aspect)]
+
+
+def send_listing(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
                  partners: list[PartnerRecord], wanted: Filter) -> list[dict[str, Any]]:
     """The partners the filter keeps under its heading, or an honest "none" and all of them."""
     chosen = [p for p in partners if wanted.keeps(p)]
@@ -133,6 +151,10 @@ def send_listing(dispatcher: CollectingDispatcher, repo: ContentRepository,
     else:
         chosen, heading, missing, values = partners, "partners_all", "", {}
 
+    if len(chosen) == 1 and (wanted.by_place or wanted.others_than):
+        # "Italien-samarbetet?", "vilka finns i Afrika?": the one partner, described.
+        described = describe_one(dispatcher, tracker, repo, chosen[0], heading=repo.text(heading, **values))
+        return described + [remember_list("partners", [chosen[0].name])]
     if chosen:
         reply = listing(repo, repo.text(heading, **values), chosen)
     elif heading == "partners_of_kind":
@@ -160,7 +182,7 @@ class ActionPartners(ContentAction):
         if not partners:
             send_topic(dispatcher, repo, "no_answer")
             return []
-        return send_listing(dispatcher, repo, partners, read_filter(tracker, partners))
+        return send_listing(dispatcher, tracker, repo, partners, read_filter(tracker, partners))
 
 
 def find_partner(tracker: Tracker, partners: list[PartnerRecord]) -> tuple[PartnerRecord | None, str | None]:
@@ -172,10 +194,23 @@ def find_partner(tracker: Tracker, partners: list[PartnerRecord]) -> tuple[Partn
         if partner:
             return partner, None
     text = tracker.latest_message.get("text") or ""
-    partner = best_match(text, partners, _names, within_text=True)
+    partner = best_match(text, partners, _names, within_text=True) or compound_partner(text, partners)
     if partner:
         return partner, None
     return None, as_written(tracker, named[0]) if named else None
+
+
+def compound_partner(text: str, partners: list[PartnerRecord]) -> PartnerRecord | None:
+    """The partner a compound begins with: "ravennaprojektet", "botswanasamarbetet",
+    "danmarkskontakten" (its name, an alias, or its country when only it is there)."""
+    words = normalise(text).split()
+    for partner in partners:
+        stems = [normalise(n) for n in partner.names]
+        if partner.country and sum(p.country == partner.country for p in partners) == 1:
+            stems.append(normalise(partner.country))
+        if any(w.startswith(stem) and len(w) > len(stem) + 2 for w in words for stem in stems if len(stem) >= 4):
+            return partner
+    return None
 
 
 class ActionPartner(ContentAction):
@@ -195,21 +230,27 @@ class ActionPartner(ContentAction):
         aspect = self._aspect(intent, tracker)
         partners = repo.partners()
         wanted = read_filter(tracker, partners)
-        if wanted.others_than or wanted.outside or (wanted.kind and not any(p.kind == wanted.kind for p in partners)):
-            # "förutom Herning", "utanför Europa", "är Herning en vänort?": a list answers it.
-            return send_listing(dispatcher, repo, partners, wanted)
+        if wanted.others_than or wanted.outside:
+            # "förutom Herning", "utanför Europa": a list answers it.
+            return send_listing(dispatcher, tracker, repo, partners, wanted)
         partner, unknown = find_partner(tracker, partners)
-        if partner is None and unknown is None and intent != "ask_partner":
+        if partner is None and unknown is None:
+            # "Vilket land ligger den i?": the partner talked about last.
             remembered = tracker.get_slot("partner")
             partner = best_match(remembered, partners, _names) if remembered else None
 
         if partner is None:
-            return self._not_found(dispatcher, tracker, repo, partners, unknown)
+            return self._not_found(dispatcher, tracker, repo, partners, unknown, aspect)
+        if wanted.kind and partner.kind != wanted.kind and not any(p.kind == wanted.kind for p in partners):
+            # "är Herning en vänort?": the page does not say which contacts are twin towns.
+            return send_listing(dispatcher, tracker, repo, partners, replace(wanted, inside=(), outside=()))
         several = mentioned(tracker, partners)
-        chosen = several if len(several) > 1 else [partner]
-        described = "\n\n".join(self._describe(repo, p, aspect) for p in chosen)
+        if len(several) < 2:
+            return describe_one(dispatcher, tracker, repo, partner, aspect)
+        described = "\n\n".join(self.describe(repo, p, aspect) for p in several)
         dispatcher.utter_message(text=with_citation(honest_about_details(repo, tracker, described), repo))
-        return [SlotSet("partner", partner.name), SlotSet("partner_aspect", aspect)]
+        return [SlotSet("partner", partner.name), SlotSet("partner_aspect", aspect),
+                remember_list("partners", [p.name for p in several])]
 
     @staticmethod
     def _aspect(intent: str, tracker: Tracker) -> str:
@@ -220,7 +261,7 @@ class ActionPartner(ContentAction):
         return "description"
 
     @staticmethod
-    def _describe(repo: ContentRepository, partner: PartnerRecord, aspect: str) -> str:
+    def describe(repo: ContentRepository, partner: PartnerRecord, aspect: str) -> str:
         if aspect == "description":
             return chat_text(partner.description) or repo.text("partner_default_description", namn=partner.name)
         if partner.country and partner.continent:
@@ -230,28 +271,17 @@ class ActionPartner(ContentAction):
             return repo.text("partner_country", namn=partner.name, land=partner.country)
         return repo.text("partner_no_country", namn=partner.name)
 
-    @classmethod
-    def _not_found(cls, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
-                   partners: list[PartnerRecord], unknown: str | None) -> list[dict[str, Any]]:
-        if unknown is None:
-            dispatcher.utter_message(
-                text=repo.text("partner_which"),
-                buttons=[
-                    {"title": p.name, "payload": f'/ask_partner{{"partner": "{p.name}"}}'}
-                    for p in partners
-                ],
-            )
-            return []
+    @staticmethod
+    def _not_found(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
+                   partners: list[PartnerRecord], unknown: str | None, aspect: str) -> list[dict[str, Any]]:
         wanted = read_filter(tracker, partners)
-        in_place = [p for p in partners if wanted.keeps(p)] if wanted.by_place else []
-        if len(in_place) == 1:
-            # "den där staden i danmark": the one partner there is the one meant.
-            partner = in_place[0]
-            dispatcher.utter_message(text=with_citation(cls._describe(repo, partner, "description"), repo))
-            return [SlotSet("partner", partner.name), SlotSet("partner_aspect", "description")]
-        if in_place:
-            # "Samarbetar ni med Europa?": the partners there answer it.
-            return send_listing(dispatcher, repo, partners, wanted)
+        if unknown is None and aspect == "country":
+            dispatcher.utter_message(text=repo.text("partner_which"), buttons=[
+                {"title": p.name, "payload": f'/ask_partner_country{{"partner": "{p.name}"}}'} for p in partners])
+            return []
+        if unknown is None or (wanted.by_place and any(wanted.keeps(p) for p in partners)):
+            # "samarbete?" names nobody; "Samarbetar ni med Europa?" names a place with partners.
+            return send_listing(dispatcher, tracker, repo, partners, wanted)
         intro = f"{repo.text('partner_unknown', namn=unknown)} {repo.text('partners_known')}"
         dispatcher.utter_message(text=listing(repo, intro, partners))
         return [remember_list("partners", [p.name for p in partners])]

@@ -63,3 +63,13 @@ def test_a_plain_question_is_left_to_rasa_and_a_weak_second_part_is_dropped():
     parse = _parser({"vad är policyn": ("ask_policy", 0.9), "vad kostar bussen": ("out_of_scope", 0.9)})
     (only,) = asyncio.run(understood(_message(text), parse, masked=False))
     assert only.text == text and only.parse_data["intent"]["name"] == "ask_policy"
+
+
+def test_a_name_and_street_address_are_taken_out_and_flagged_though_nothing_was_masked():
+    text = "Jag heter Karl Svensson och bor på Storgatan 12, vad ger det internationella arbetet invånarna?"
+    parse = _parser({"vad ger det internationella arbetet invånarna?": ("ask_benefits_residents", 0.9)})
+    (message,) = asyncio.run(understood(_message(text), parse, masked=False))
+    assert message.parse_data["intent"]["name"] == "ask_benefits_residents"
+    assert message.metadata[MASKED_FLAG] is True
+    assert without_personal_details("jag bor i uddevalla, har ni samarbete med uddevalla") \
+        == "jag bor i uddevalla, har ni samarbete med uddevalla"

@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 
 Parse = Callable[[str], Awaitable[dict[str, Any]]]
 
-# Set on the message's metadata when something in it was masked (actions/base.py reads it).
+# Set on the message's metadata when it held personal data: masked, or a name or
+# street address taken out before classifying (actions/base.py reads it).
 MASKED_FLAG = "personal_data_masked"
 # A part counts as a question of its own only when the classifier is this sure of it.
 PART_CONFIDENCE = 0.6
@@ -41,12 +42,11 @@ async def understood(message: UserMessage, parse: Parse, masked: bool) -> list[U
     """
     text = message.text or ""
     metadata = dict(message.metadata or {})
-    if masked:
-        metadata[MASKED_FLAG] = True
     if text.startswith("/"):  # a button's intent payload: Rasa's own parsing
-        message.metadata = metadata or message.metadata
         return [message]
     focused = without_personal_details(text)
+    if masked or focused != text:  # masked data, or a name or street address
+        metadata[MASKED_FLAG] = True
     parts = questions(focused)
     parses = [await parse(part) for part in parts] if len(parts) > 1 else []
     chosen = [(part, p) for part, p in zip(parts, parses) if _in_scope(p)]

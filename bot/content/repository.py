@@ -14,11 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content import models, texts
 from bot.content.db import session_factory
-from bot.content.records import FocusAreaRecord, PartnerRecord, Site, TopicAnswer
+from bot.content.records import FocusAreaRecord, PartnerRecord, Provenance, Site, TopicAnswer
 
 
 class ContentUnavailable(RuntimeError):
     """The content database cannot be reached or read."""
+
+
+def provenance(row: models.Base) -> Provenance:
+    """What an item cites (bot/content/citations.py)."""
+    return Provenance(row.source, row.source_date)
 
 
 class ContentRepository:
@@ -58,7 +63,7 @@ class ContentRepository:
             row = session.execute(
                 select(models.Topic).where(models.Topic.key == key)
             ).scalar_one_or_none()
-            return TopicAnswer(row.key, row.title, row.body) if row else None
+            return TopicAnswer(row.key, row.title, row.body, provenance(row)) if row else None
 
     def focus_areas(self) -> list[FocusAreaRecord]:
         with self._session() as session:
@@ -66,21 +71,29 @@ class ContentRepository:
                 select(models.FocusArea).order_by(models.FocusArea.position)
             ).scalars()
             return [
-                FocusAreaRecord(r.position, r.title, r.description, tuple(r.aliases))
+                FocusAreaRecord(r.position, r.title, r.description, tuple(r.aliases), provenance(r))
                 for r in rows
             ]
 
     def partners(self) -> list[PartnerRecord]:
         with self._session() as session:
             rows = session.execute(
-                select(models.Partner).order_by(models.Partner.name)
+                # The page's order (Herning, Ravenna, Chobe), then partners staff added.
+                select(models.Partner).order_by(models.Partner.id)
             ).scalars()
             return [
                 PartnerRecord(
-                    r.name, r.country, r.continent, r.kind, r.description, tuple(r.aliases)
+                    r.name, r.country, r.continent, r.kind, r.description, tuple(r.aliases),
+                    provenance(r),
                 )
                 for r in rows
             ]
+
+    def qa_provenance(self, entry_id: int) -> Provenance:
+        """What a staff Q&A entry cites (the retrieval's records carry no provenance)."""
+        with self._session() as session:
+            row = session.get(models.QAEntry, entry_id)
+            return provenance(row) if row else Provenance("staff")
 
     def text(self, key: str, **values: object) -> str:
         """The staff's template for `key`, filled in (the default wording if the

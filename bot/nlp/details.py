@@ -15,18 +15,21 @@ from bot.privacy.masking import PLACEHOLDER_RE
 # detail → (the question asks for it, the answer gives it)
 _DETAILS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "year": (
-        re.compile(r"\b(vilket ar|vilka ar|artal|artalet|sedan nar|nar (borjade|startade|antogs|inleddes|"
-                   r"kom|blev|skrevs|beslutades)|what year|which year|since when|when (did|was|were))\b"),
+        re.compile(r"\b(vilket ar|vilka ar|artal|artalet|sedan nar|hur manga ar|sedan hur lange|"
+                   r"nar (\w+ )?(borjade|startade|antogs|inleddes|kom|blev|skrevs|beslutades|bildades|grundades|"
+                   r"skapades|togs|gjordes|undertecknades|uppstod)|what year|which year|since when|"
+                   r"how many years|when (did|was|were))\b"),
         re.compile(r"\b(1[89]|20)\d\d\b"),
     ),
     "amount": (
-        re.compile(r"\b(budget\w*|kostar|kostnad\w*|pengar|hur mycket|belopp\w*|kronor|miljon\w*|"
+        re.compile(r"\b(budget\w*|kostar|kostade|kostat|kosta|kostnad\w*|pengar|hur mycket|belopp\w*|kronor|miljon\w*|"
                    r"finansier\w*|bidrag\w*|how much|costs?|money|funding|funded)\b"),
         re.compile(r"\d[\d\s]*\s*(kr|kronor|sek|euro|eur|miljon\w*)\b"),
     ),
     "person": (
         re.compile(r"\b(vad heter|vem ar (ansvarig|chef|samordnare|kontaktperson)|namn pa|namnet pa|"
-                   r"who is (in charge|responsible)|name of|what is the name)\b"),
+                   r"vem (har )?(skrev|skrivit|ledde|leder|ansvarade)|who is (in charge|responsible)|"
+                   r"who wrote|name of|what is the name)\b"),
         re.compile(r"\b[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ][a-zåäö]+son\b|\b(förnamn|efternamn)\b"),
     ),
     "contact": (
@@ -36,7 +39,7 @@ _DETAILS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "count": (
         re.compile(r"\b(hur manga|antal\w*|how many|number of)\b"),
-        re.compile(r"\b(\d+|ett|en|tva|tre|fyra|fem|sex|sju|atta|nio|tio|one|two|three|four|five|six)\b"),
+        re.compile(r"\b(\d+|tva|tre|fyra|fem|sex|sju|atta|nio|tio|two|three|four|five|six)\b"),
     ),
 }
 # What the municipality's international work is about (folded stems).

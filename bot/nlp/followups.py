@@ -11,6 +11,7 @@ import re
 from bot.content.matching import normalise
 
 LAST = -1
+NEXT_TO_LAST = -2
 # Ordinal words in Swedish and English, folded (no diacritics).
 _ORDINALS = {
     "forsta": 1, "forste": 1, "first": 1,
@@ -23,6 +24,11 @@ _ORDINALS = {
     "attonde": 8, "eighth": 8,
     "nionde": 9, "ninth": 9,
     "tionde": 10, "tenth": 10,
+    "elfte": 11, "tolfte": 12, "trettonde": 13, "fjortonde": 14, "femtonde": 15,
+    "sextonde": 16, "sjuttonde": 17, "artonde": 18, "nittonde": 19, "tjugonde": 20,
+    # Spoken Swedish: "ettan", "trean", "tvåan" …
+    "ettan": 1, "tvaan": 2, "trean": 3, "fyran": 4, "femman": 5, "sexan": 6,
+    "sjuan": 7, "attan": 8, "nian": 9, "tian": 10,
     "sista": LAST, "siste": LAST, "last": LAST,
 }
 # Cardinals, read only after "nummer"/"nr"/"number" ("nummer fem").
@@ -34,9 +40,9 @@ _CARDINALS = {
 _NUMBER_WORDS = {"nummer", "nr", "number", "no"}
 _DIGITS = re.compile(r"^(\d{1,2})(?:a|e|st|nd|rd|th)?$")
 # Words that turn "i Europa" into "not in Europa".
-_EXCLUDING = (
-    "utanfor", "forutom", "utom", "inte i", "ej i", "inte fran", "bortsett fran", "exklusive",
-    "andra an", "outside", "except", "apart from", "other than", "not in", "besides", "excluding",
+_EXCLUDING = re.compile(
+    r"\b(utanfor|forutom|utom|bortsett fran|exklusive|(inte|ej) (ligger |finns |ar )?(i|pa|fran)|"
+    r"andra (\w+ )?an|outside|except|apart from|other than|not (located )?in|besides|excluding)\s*$"
 )
 # Regions residents name that are neither a country nor a continent, by their countries.
 REGIONS = {
@@ -54,6 +60,8 @@ def ordinal(text: str) -> int | None:
     """The position a follow-up asks for (1-based; LAST for "det sista"), if any."""
     words = normalise(text).split()
     for index, word in enumerate(words):
+        if word in ("sista", "last") and index and words[index - 1] in ("nast", "next"):
+            return NEXT_TO_LAST
         if word in _ORDINALS:
             return _ORDINALS[word]
         digits = _DIGITS.match(word)
@@ -69,14 +77,29 @@ def ordinal(text: str) -> int | None:
     return None
 
 
+def index_in(position: int, length: int) -> int | None:
+    """The 0-based index of a position (LAST, NEXT_TO_LAST or 1-based) in a list, if it is there."""
+    index = length + position if position < 0 else position - 1
+    return index if 0 <= index < length else None
+
+
 def is_excluded(text: str, place: str) -> bool:
     """Whether the resident asks for everything but `place` ("utanför Europa")."""
     folded, target = normalise(text), normalise(place)
     position = folded.find(target)
     if not target or position < 0:
         return False
-    before = folded[max(0, position - 25):position]
-    return any(re.search(rf"\b{word}\b", before) for word in _EXCLUDING)
+    before = folded[max(0, position - 30):position]
+    # The exclusion word ends right before the place, or a few words before it
+    # ("förutom ravenna och herning", "andra kontinenter än europa").
+    return any(_EXCLUDING.search(before[:cut].rstrip() + " ") or _EXCLUDING.search(before[:cut].rstrip())
+               for cut in _word_ends(before))
+
+
+def _word_ends(text: str) -> list[int]:
+    """Where each of the last few words before a place ends (the place itself first)."""
+    ends = [len(text)] + [m.start() for m in re.finditer(r" ", text)][::-1]
+    return ends[:4]
 
 
 def adjective_of(word: str, place: str) -> bool:

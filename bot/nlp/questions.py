@@ -15,27 +15,36 @@ _QUESTION_WORDS = (
     "vem|vad|varför|varfor|hur|vilka|vilken|vilket|när|nar|var|finns|kan|har|är|ar|gör|gor|"
     "who|what|why|how|which|when|where|is|are|do|does|can"
 )
-# Clauses that only carry personal details or where to send the answer.
-_PERSONAL_CLAUSE = re.compile(
-    r"^\s*(jag heter|mitt namn är|mitt namn ar|my name is|i am called|i'm called|"
-    r"(mejla|maila|mail|e-?posta|skicka|ring|sms:?a|email|e-mail|send|call)\b.*\b(till|på|pa|mig|to|me)\b|"
-    r"(min|mitt|my)\s+(e-?post|mejl|mail|telefon|nummer|mobil|personnummer|email|phone|number)\b)",
+_NAME = r"(?:[A-ZÅÄÖ][\w-]*|[a-zåäö]+)(?: [A-ZÅÄÖ][\w-]*)?"
+# Phrases that only carry who the resident is or where to send the answer; what
+# is left of the message is its question. The masked placeholders go too.
+_PERSONAL = re.compile(
+    "|".join((
+        rf"\b(?:jag heter|mitt namn är|mitt namn ar|my name is|i am called|i'm called) {_NAME}",
+        rf"\bjag är (?=[A-ZÅÄÖ]){_NAME}(?:,? \d{{1,3}} år)?",
+        r"\b(?:och )?(?:jag )?bor (?:på|pa) [\wåäöÅÄÖ-]+(?: \d+\s?[A-Za-z]?)?",  # a street address
+        r"\b(?:mejla|maila|mail|e-?posta|skicka|ring|sms:?a|email|e-mail|send|call|text)"
+        r"(?: gärna| garna)? (?:mig|svaret|det|me|the answer)(?: (?:till|på|pa|to|at|on))?(?: \[[A-Z-]+\])?",
+        r"\b(?:min|mitt|my) (?:e-?post(?:adress)?|mejl(?:adress)?|mail(?:adress)?|telefon(?:nummer)?|nummer|"
+        r"mobil(?:nummer)?|personnummer|email(?: address)?|phone(?: number)?|number)(?: (?:är|ar|is))?"
+        r"(?: \[[A-Z-]+\])?",
+        r"\bnå mig på|\bna mig pa|\breach me (?:at|on)",
+    )),
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"(?<=[,.;:!?\n])\s*")
 _SPLIT = re.compile(rf"\?\s+|\s+(?:och|samt|and)\s+(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
 
 
 def without_personal_details(text: str) -> str:
-    """The message without clauses that only hold names, contact details or placeholders."""
-    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
-    kept = [
-        c for c in clauses
-        if not _PERSONAL_CLAUSE.match(c) and PLACEHOLDER_RE.sub("", c).strip(" ,.;:!?\n")
-    ]
-    focused = PLACEHOLDER_RE.sub(" ", " ".join(kept))
-    focused = re.sub(r"\s+", " ", focused).strip(" ,;:")
-    return focused or text
+    """The message without the phrases that only hold names, contact details or
+    placeholders ("jag heter Anna, mejla svaret till [E-POST]: …")."""
+    focused = PLACEHOLDER_RE.sub(" ", _PERSONAL.sub(" ", text))
+    focused = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", focused))
+    focused = re.sub(r"\b(?:och|and)(?=[,.;:!?])", "", focused)
+    focused = re.sub(r"^(?:\s*(?:hej|hallå|hello|hi)?\s*[,.;:!?–-]+)+\s*|^(?:och|and)\s+", "", focused.strip(),
+                     flags=re.IGNORECASE)
+    focused = re.sub(r"^(?:(?:,|\.|;|:|–|-|och|and)\s*)+", "", focused).strip(" ,;:–-")
+    return focused if focused != text.strip() and len(focused.split()) >= 2 else text
 
 
 def questions(text: str) -> list[str]:

@@ -22,7 +22,7 @@ def test_a_city_the_store_does_not_know_keeps_its_capital_letter(turn):
 
 def test_a_place_with_one_partner_is_answered_with_that_partner(turn):
     reply = turn(ActionPartner(), "den där staden i danmark", "ask_partner", [("country", "Danmark")])
-    assert reply.text.startswith("Vänersborgs kommun har kontakter med Herning i Danmark.")
+    assert reply.text.startswith("Samarbetsparter i Danmark:\nVänersborgs kommun har kontakter med Herning i Danmark.")
     assert reply.slot("partner") == "Herning"
 
 
@@ -112,3 +112,13 @@ def test_a_detail_of_the_international_work_asked_as_out_of_scope_gets_no_answer
     assert reply.text.startswith("Det har jag tyvärr ingen information om.")
     other = turn(ActionOutOfScope(), "vad kostar ett bygglov", "out_of_scope")
     assert other.text.startswith("Jag kan bara svara på frågor om Vänersborgs kommuns internationella arbete.")
+
+
+def test_a_missing_detail_after_an_in_scope_question_is_no_answer_not_rephrase(turn):
+    from actions.fallback import ActionRephrase
+    from tests.actions.conftest import Turn, make_tracker
+    tracker = make_tracker("har personen ett telefonnummer?", "nlu_fallback")
+    tracker.events = [{"event": "user", "parse_data": {"intent": {"name": "ask_contact"}}},
+                      {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
+    assert Turn(ActionRephrase(), tracker).text.startswith("Det har jag tyvärr ingen information om.")
+    assert "formulera" in turn(ActionRephrase(), "har personen ett telefonnummer?", "nlu_fallback").text

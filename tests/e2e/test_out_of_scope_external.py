@@ -29,7 +29,8 @@ def external_questions():
 
 def test_external_questions_get_the_out_of_scope_or_rephrase_reply(live_stack):
     seed = load_bundle(CONTENT_SEED_DIR)
-    out_of_scope = next(t["body"] for t in seed["topics"] if t["key"] == "out_of_scope")
+    out_of_scope, no_answer = (next(t["body"] for t in seed["topics"] if t["key"] == key)
+                               for key in ("out_of_scope", "no_answer"))
     rephrase = texts.defaults()["rephrase"]
     facts = [p["name"] for p in seed["partners"]] + [f["title"] for f in seed["focus_areas"]]
     facts += ["kommunfullmäktige", "fokusområde"]
@@ -37,7 +38,7 @@ def test_external_questions_get_the_out_of_scope_or_rephrase_reply(live_stack):
     outcomes = []
     for question in external_questions():
         reply = live_stack.text(f"ext-{uuid.uuid4().hex[:8]}", question)
-        declined = reply.strip() in (out_of_scope.strip(), rephrase.strip())
+        declined = reply.strip() in (out_of_scope.strip(), rephrase.strip(), no_answer.strip())
         leaked = [fact for fact in facts if fact.casefold() in reply.casefold()]
         outcomes.append({"question": question, "declined": declined, "leaked": leaked, "reply": reply})
 
