@@ -165,6 +165,31 @@ QA_SPEC: Spec = {"title": (True, _text), "answer": (True, _text), "examples": (T
 TEXT_SPEC: Spec = {"key": (True, _text), "text": (True, _text)}
 
 
+# Length caps of every content field, in characters, and the most lines of a list.
+# The editor and the import share them; markdown-it's time grows fast on long texts.
+MAX_LONG_TEXT = 5000
+MAX_LINE = 300
+FIELD_CAPS: dict[str, int] = {
+    "body": MAX_LONG_TEXT, "answer": MAX_LONG_TEXT, "description": MAX_LONG_TEXT, "text": MAX_LONG_TEXT,
+    "title": 300, "key": 80, "name": 200, "country": 100, "continent": 100, "kind": 20,
+    "municipality": 200, "municipality_url": 500, "source_title": 200, "source_url": 500,
+}
+LIST_CAPS: dict[str, tuple[int, str]] = {"examples": (50, "exempelfrågor"), "aliases": (50, "rader")}
+
+
+def cap_problem(field: str, value: Any) -> str:
+    """A Swedish reason when a value is longer than its field allows, else ""."""
+    if isinstance(value, str) and len(value) > FIELD_CAPS.get(field, MAX_LONG_TEXT):
+        return f"får vara högst {FIELD_CAPS.get(field, MAX_LONG_TEXT)} tecken (nu {len(value)})"
+    if isinstance(value, list):
+        most, noun = LIST_CAPS.get(field, (50, "rader"))
+        if len(value) > most:
+            return f"får ha högst {most} {noun} (nu {len(value)})"
+        if any(isinstance(item, str) and len(item) > MAX_LINE for item in value):
+            return f"får ha högst {MAX_LINE} tecken per rad"
+    return ""
+
+
 def _check_record(record: Any, spec: Spec, what: str, where: tuple[str, int]) -> list[Problem]:
     if not isinstance(record, _Mapping):
         return [Problem(where[0], where[1], f"{what} ska vara en mappning")]
@@ -176,6 +201,8 @@ def _check_record(record: Any, spec: Spec, what: str, where: tuple[str, int]) ->
                 problems.append(Problem(source, line, f"{what}: fältet ”{field}” saknas"))
         elif check(record[field]):
             problems.append(Problem(source, line, f"{what}: fältet ”{field}” {check(record[field])}"))
+        elif cap_problem(field, record[field]):
+            problems.append(Problem(source, line, f"{what}: fältet ”{field}” {cap_problem(field, record[field])}"))
     return problems
 
 

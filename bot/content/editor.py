@@ -508,6 +508,8 @@ class ContentEditor:
                 long = next((v for v in value if len(v) > 300), None)
                 if long:
                     errors[name] = f"Varje rad i ”{label}” får vara högst 300 tecken."
+            if name not in errors and bundle.cap_problem(name, value):
+                errors[name] = f"”{label}” {bundle.cap_problem(name, value)}."
         for spec_field in kind.fields:
             value = values.get(spec_field.name)
             if spec_field.widget == "url" and spec_field.name not in errors and value:

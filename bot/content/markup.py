@@ -4,16 +4,31 @@ Raw HTML in the Markdown is never passed through: markdown-it (with `html`
 off) turns it into text, and nh3 then removes anything outside a short list of
 tags, attributes and URL schemes, so a `<script>` or an `onerror=` typed by
 anyone is shown as text or removed, never run.
+
+markdown-it needs time that grows faster than the text for some inputs
+(100,000 `[` took 4.75 s), so the portal renders previews with
+`render_off_loop`: in a child process, so the portal goes on serving, and
+stopped after a time limit. The content fields' length caps
+(bot/content/bundle.py) keep every saved text far below such sizes.
 """
 from __future__ import annotations
 
-from typing import List, Tuple
+import asyncio
+import logging
+import multiprocessing
+from multiprocessing.connection import Connection
+from typing import List, Optional, Tuple
 
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+logger = logging.getLogger(__name__)
+# fork: the child starts at once with everything imported; it only renders and replies
+_CONTEXT = multiprocessing.get_context("fork")
+
 _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+RENDER_SECONDS = 2.0
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -104,3 +119,37 @@ def to_plain_text(markdown: str) -> str:
         text = f"{text}{separator}{block}" if text else block
         previous_group = block_group
     return text.strip()
+
+
+
+def _render_into(connection: Connection, texts: List[str], heading_offset: int) -> None:
+    connection.send([(render_html(text, heading_offset), to_plain_text(text)) for text in texts])
+    connection.close()
+
+
+def _render_within(texts: List[str], heading_offset: int, seconds: float) -> Optional[List[Tuple[str, str]]]:
+    """Render in a child process, killed when it runs past `seconds`."""
+    receiving, sending = _CONTEXT.Pipe(duplex=False)
+    worker = _CONTEXT.Process(target=_render_into, args=(sending, texts, heading_offset), daemon=True)
+    worker.start()
+    sending.close()
+    try:
+        return receiving.recv() if receiving.poll(seconds) else None
+    except EOFError:  # the child died
+        return None
+    finally:
+        receiving.close()
+        worker.kill()
+        worker.join()
+
+
+async def render_off_loop(texts: List[str], heading_offset: int = 0,
+                          seconds: float = RENDER_SECONDS) -> Optional[List[Tuple[str, str]]]:
+    """(HTML, chat text) for each Markdown text, made in a child process so that
+    neither the event loop nor Python's GIL is held; None when it took longer
+    than `seconds` (the child is then stopped)."""
+    result = await asyncio.get_running_loop().run_in_executor(
+        None, _render_within, texts, heading_offset, seconds)
+    if result is None:
+        logger.warning("A Markdown preview took longer than %.1f s; it was stopped", seconds)
+    return result

@@ -4,7 +4,8 @@ Both hold what the transcript shows (masked texts, intents, confidences,
 replies, feedback), one line per resident message, feedback or bot reply, plus
 the review status, tags and note. The CSV is for spreadsheets: UTF-8 with a
 byte-order mark and semicolons (what Swedish Excel expects), and cells that
-a spreadsheet would run as a formula (=, +, -, @) are prefixed with an
+a spreadsheet would run as a formula (=, +, -, @ first, also after leading
+spaces, or a tab, carriage return or line feed first) are prefixed with an
 apostrophe.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ CSV_COLUMNS = [
     "åtgärd", "återkoppling", "status", "taggar", "anteckning",
 ]
 WHO = {"user": "invånare", "feedback": "återkoppling", "bot": "bot"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def iso(timestamp: float) -> str:
@@ -80,8 +82,8 @@ def _cell(value: Any) -> str:
         text = f"{value:.4f}".replace(".", ",")
     else:
         text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text  # never a formula in a spreadsheet
+    if text[:1] in FORMULA_STARTS or text.lstrip(" \t\r\n")[:1] in FORMULA_STARTS:
+        text = "'" + text  # never a formula in a spreadsheet (Excel skips leading spaces)
     return text
 
 

@@ -215,7 +215,28 @@ async def _valid_csrf(request: web.Request, session: Session) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(given.encode(), expected.encode())
 
 
+MAX_FORM_BYTES = 256 * 1024  # every form but the import: 50 examples and 5,000-character fields, percent-encoded
+LARGE_UPLOADS = {"/admin/transfer/import"}  # up to the app's client_max_size (2 MB)
+FORM_TOO_LARGE = (
+    "Formuläret är för stort för att tas emot. Korta texterna och försök igen. Inget har ändrats."
+)
+
+
+@web.middleware
+async def body_cap(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refuse a large body before anything parses it (the import has a larger cap)."""
+    if request.method in UNSAFE_METHODS and request.path not in LARGE_UPLOADS:
+        length = request.content_length
+        if length is None and request.body_exists:
+            return web.Response(status=411, text="Ange Content-Length.", content_type="text/plain")
+        if length is not None and length > MAX_FORM_BYTES:
+            return web.Response(status=413, text=FORM_TOO_LARGE, content_type="text/plain")
+    return await handler(request)
+
+
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    # aiohttp would name itself and its version ("Python/3.10 aiohttp/3.9.5")
+    response.headers["Server"] = "portal"
     if request.path == "/admin" or request.path.startswith("/admin/"):
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Frame-Options"] = "DENY"
@@ -234,5 +255,6 @@ def setup(app: web.Application, users: UserStore, roles: Dict[Tuple[str, str], O
     setup_sessions(app, storage)
     app[USERS_KEY] = users
     app[ROLES_KEY] = roles
+    app.middlewares.append(body_cap)
     app.middlewares.append(make_admin_middleware(forbidden))
     app.on_response_prepare.append(_security_headers)

@@ -267,7 +267,8 @@ async def test_search_ignores_case_and_diacritics_and_filters_narrow_the_list(cl
 
 async def test_export_then_import_round_trips_and_a_bad_file_changes_nothing(client, sessions, editor):
     await login(client, ADMIN)
-    response = await client.get("/admin/transfer/content.yml")
+    token = csrf_of(await fetch(client, "/admin/transfer"))
+    response = await client.post("/admin/transfer/content.yml", data={"csrf_token": token})
     assert response.status == 200
     assert response.headers["Content-Disposition"].startswith('attachment; filename="innehall-')
     exported = await response.text()
@@ -307,7 +308,7 @@ async def test_the_qa_examples_export_as_rasa_nlu_yaml(client, editor):
     await login(client, ADMIN)
     page_html = await fetch(client, "/admin/transfer")
     assert "qa_staff" in page_html and "action_answer_qa" in page_html
-    response = await client.get("/admin/transfer/qa-nlu.yml")
+    response = await client.post("/admin/transfer/qa-nlu.yml", data={"csrf_token": csrf_of(page_html)})
     data = yaml.safe_load(await response.text())
     assert data["version"] == "3.1"
     assert data["nlu"] == [{"intent": "qa_staff",

@@ -45,9 +45,9 @@ ROUTES: List[Route] = [
     ("GET", r"/admin/users/{id:\d+}", users.edit_form, "admin"),
     ("POST", r"/admin/users/{id:\d+}", users.update, "admin"),
     ("GET", "/admin/transfer", transfer.transfer_page, "admin"),
-    ("GET", "/admin/transfer/content.yml", transfer.export_store, "admin"),
+    ("POST", "/admin/transfer/content.yml", transfer.export_store, "admin"),
     ("POST", "/admin/transfer/import", transfer.import_store, "admin"),
-    ("GET", "/admin/transfer/qa-nlu.yml", transfer.export_nlu, "admin"),
+    ("POST", "/admin/transfer/qa-nlu.yml", transfer.export_nlu, "admin"),
     *review.ROUTES,  # conversation review, learning inbox, statistics (admins only)
 ]
 

@@ -12,7 +12,7 @@ from bot.content.editor import (
     FOCUS_AREAS, KINDS, PARTNERS, TEXTS, ContentEditor, EditConflict, Item, Kind, NotFound,
     ValidationFailed, protected_topic_keys,
 )
-from bot.content.markup import render_html, to_plain_text
+from bot.content.markup import render_off_loop
 from bot.portal.admin.account import editor
 from bot.portal.admin.common import error_page, flash, form_data, form_value, render
 from bot.portal.security import blocking, current_user
@@ -61,18 +61,20 @@ def _text_preview(values: Mapping[str, str]) -> List[Dict[str, Any]]:
              + Markup("</p>"), "text": filled}]
 
 
-def _preview(kind: Kind, values: Mapping[str, str]) -> List[Dict[str, Any]]:
+async def _preview(kind: Kind, values: Mapping[str, str]) -> List[Dict[str, Any]]:
     """Each Markdown field as the chat will send it and as HTML (sanitised)."""
     if kind is TEXTS:
         return _text_preview(values)
-    return [
-        {
-            "label": field.label,
-            "html": Markup(render_html(values.get(field.name, ""), heading_offset=2)),
-            "text": to_plain_text(values.get(field.name, "")),
-        }
-        for field in kind.fields if field.widget == "markdown"
-    ]
+    fields = [field for field in kind.fields if field.widget == "markdown"]
+    rendered = await render_off_loop([values.get(field.name, "") for field in fields], heading_offset=2)
+    if rendered is None:  # stopped at the time limit (render_off_loop)
+        return [{"label": "Förhandsgranskning", "html": Markup(f"<p>{PREVIEW_TOO_SLOW}</p>"),
+                 "text": PREVIEW_TOO_SLOW}]
+    return [{"label": field.label, "html": Markup(html), "text": text}
+            for field, (html, text) in zip(fields, rendered)]
+
+
+PREVIEW_TOO_SLOW = "Förhandsgranskningen tog för lång tid och visas inte. Korta texten och försök igen."
 
 
 async def _positions(request: web.Request, kind: Kind, creating: bool) -> List[int]:
@@ -92,7 +94,7 @@ async def _form_page(request: web.Request, kind: Kind, item: Optional[Item], val
         "values": values,
         "errors": errors or {},
         "conflict": conflict,
-        "preview": _preview(kind, values) if preview else None,
+        "preview": await _preview(kind, values) if preview else None,
         "version": version if version is not None else (item.version if item else None),
         "positions": await _positions(request, kind, item is None),
         "protected_reason": protected.get(item.values.get("key")) if item and kind.name == "topic" else None,

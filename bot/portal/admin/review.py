@@ -100,7 +100,8 @@ async def conversations(request: web.Request) -> web.StreamResponse:
 
 
 async def _export(request: web.Request, fmt: str) -> web.StreamResponse:
-    flt = ConversationFilter.from_query(request.query)
+    """A POST with the CSRF token and the list's filter as form fields: it writes an audit row."""
+    flt = ConversationFilter.from_query(await form_data(request))
     text, _count = await blocking(service(request).export, flt, fmt, _who(request))
     name = f"samtal-{dt.date.today().isoformat()}.{fmt}"
     return web.Response(
@@ -333,8 +334,8 @@ async def audit(request: web.Request) -> web.StreamResponse:
 Route = Tuple[str, str, Any, Optional[str]]
 ROUTES: List[Route] = [
     ("GET", BASE, conversations, "admin"),
-    ("GET", f"{BASE}/export.csv", export_csv, "admin"),
-    ("GET", f"{BASE}/export.json", export_json, "admin"),
+    ("POST", f"{BASE}/export.csv", export_csv, "admin"),  # POST: an export is audited
+    ("POST", f"{BASE}/export.json", export_json, "admin"),
     ("GET", f"{BASE}/conversation", conversation, "admin"),
     ("POST", f"{BASE}/conversation", save_review, "admin"),
     ("GET", f"{BASE}/conversation/delete", delete_form, "admin"),
