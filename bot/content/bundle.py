@@ -151,7 +151,7 @@ def _kind(value: Any) -> str:
 Spec = dict[str, tuple[bool, Callable[[Any], str]]]
 SITE_SPEC: Spec = {
     "municipality": (True, _text), "municipality_url": (True, _text),
-    "source_title": (True, _text), "source_url": (True, _text), "last_updated": (True, _date),
+    "source_title": (True, _text), "source_url": (False, _optional_text), "last_updated": (True, _date),
 }
 TOPIC_SPEC: Spec = {"key": (True, _text), "title": (True, _text), "body": (True, _text)}
 FOCUS_AREA_SPEC: Spec = {
@@ -228,10 +228,10 @@ def _duplicates(records: list[_Mapping], names: Callable[[_Mapping], Iterable[st
 
 def _validate(bundle: dict[str, Any]) -> list[Problem]:
     problems = _check_record(bundle["site"], SITE_SPEC, "site", ("innehållet", 0))
-    problems += _check_list(bundle, "topics", TOPIC_SPEC, "ämne")
-    problems += _check_list(bundle, "focus_areas", FOCUS_AREA_SPEC, "fokusområde")
-    problems += _check_list(bundle, "partners", PARTNER_SPEC, "partner")
-    problems += _check_list(bundle, "qa", QA_SPEC, "fråga och svar")
+    problems += _check_list(bundle, "topics", TOPIC_SPEC | PROVENANCE_SPEC, "ämne")
+    problems += _check_list(bundle, "focus_areas", FOCUS_AREA_SPEC | PROVENANCE_SPEC, "fokusområde")
+    problems += _check_list(bundle, "partners", PARTNER_SPEC | PROVENANCE_SPEC, "partner")
+    problems += _check_list(bundle, "qa", QA_SPEC | PROVENANCE_SPEC, "fråga och svar")
     problems += _check_list(bundle, "texts", TEXT_SPEC, "text")
     if problems:
         return problems
@@ -249,6 +249,22 @@ def _validate(bundle: dict[str, Any]) -> list[Problem]:
     problems += _duplicates(bundle["qa"], lambda q: [q["title"]], "frågans rubrik")
     problems += _duplicates(bundle["qa"], lambda q: q["examples"], "exempelfrågan")
     return problems
+
+
+def _source(value: Any) -> str:
+    return "" if value in models.SOURCES else "ska vara en av " + ", ".join(models.SOURCES)
+
+
+# What an item cites (optional in a bundle): "page" and the page's date, or "staff"
+# and the day staff last changed it. Written by the export, so an import keeps it.
+PROVENANCE_SPEC: Spec = {"source": (False, _source), "source_date": (False, _date)}
+
+
+def _with_provenance(record: dict[str, Any], default: str, page_day: dt.date) -> dict[str, Any]:
+    values = dict(record)
+    source = values.setdefault("source", default)
+    values.setdefault("source_date", page_day if source == "page" else dt.date.today())
+    return values
 
 
 def _check_texts(records: list[_Mapping]) -> list[Problem]:
@@ -270,17 +286,20 @@ def replace_content(session: Session, bundle: dict[str, Any], who: str = "import
     for model in history.MODELS.values():
         session.execute(delete(model))
     history.detach_all(session, tuple(history.MODELS))
-    rows: list[models.Base] = [models.SiteInfo(**dict(bundle["site"]))]
-    rows += [models.Topic(**dict(t)) for t in bundle["topics"]]
+    site = {"source_url": "", **bundle["site"]}
+    rows: list[models.Base] = [models.SiteInfo(**site)]
+    day = site["last_updated"]
+    rows += [models.Topic(**_with_provenance(t, "page", day)) for t in bundle["topics"]]
     rows += [
-        models.FocusArea(position=i, **{"description": "", "aliases": [], **f})
+        models.FocusArea(position=i, **{"description": "", "aliases": [], **_with_provenance(f, "page", day)})
         for i, f in enumerate(bundle["focus_areas"], start=1)
     ]
     rows += [
-        models.Partner(**{"country": "", "continent": "", "description": "", "aliases": [], **p})
+        models.Partner(**{"country": "", "continent": "", "description": "", "aliases": [],
+                          **_with_provenance(p, "page", day)})
         for p in bundle["partners"]
     ]
-    rows += [models.QAEntry(**dict(q)) for q in bundle.get("qa") or []]
+    rows += [models.QAEntry(**_with_provenance(q, "staff", day)) for q in bundle.get("qa") or []]
     wording = texts.defaults() | {t["key"]: t["text"] for t in bundle.get("texts") or []}
     rows += [models.BotText(key=key, text=wording[key]) for key in texts.SPECS]
     session.add_all(rows)
@@ -295,19 +314,19 @@ def export_content(session: Session) -> dict[str, Any]:
     return {
         "site": {field: getattr(site, field) for field in SITE_SPEC},
         "topics": [
-            {field: getattr(t, field) for field in TOPIC_SPEC}
+            {field: getattr(t, field) for field in TOPIC_SPEC | PROVENANCE_SPEC}
             for t in session.execute(select(models.Topic).order_by(models.Topic.id)).scalars()
         ],
         "focus_areas": [
-            {field: getattr(f, field) for field in FOCUS_AREA_SPEC}
+            {field: getattr(f, field) for field in FOCUS_AREA_SPEC | PROVENANCE_SPEC}
             for f in session.execute(select(models.FocusArea).order_by(models.FocusArea.position)).scalars()
         ],
         "partners": [
-            {field: getattr(p, field) for field in PARTNER_SPEC}
+            {field: getattr(p, field) for field in PARTNER_SPEC | PROVENANCE_SPEC}
             for p in session.execute(select(models.Partner).order_by(models.Partner.name)).scalars()
         ],
         "qa": [
-            {field: getattr(q, field) for field in QA_SPEC}
+            {field: getattr(q, field) for field in QA_SPEC | PROVENANCE_SPEC}
             for q in session.execute(select(models.QAEntry).order_by(models.QAEntry.id)).scalars()
         ],
         "texts": [

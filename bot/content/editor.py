@@ -19,7 +19,6 @@ Reads and writes open a short session each, so the bot (which reads through
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,7 +33,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.content import bundle, history, models, texts
 from bot.content.db import session_factory
+from bot.content.diffs import word_diff
 from bot.content.matching import normalise
+from bot.content.records import Provenance
 from bot.paths import ROOT
 
 DOMAIN_FILE = ROOT / "domain.yml"
@@ -263,9 +264,12 @@ SITE = _register(Kind(
     can_create=False, can_delete=False,
     fields=(
         Field("municipality", "Kommun"),
-        Field("municipality_url", "Kommunens webbplats", "url"),
+        Field("municipality_url", "Kommunens webbplats", "url",
+              "Startsidan. Svar från kommunens egna uppgifter länkar hit."),
         Field("source_title", "Källsidans rubrik"),
-        Field("source_url", "Källsidans adress", "url"),
+        Field("source_url", "Källsidans egen adress", "url",
+              "Adressen till själva sidan, inte kommunens startsida. Källhänvisningen i svaren "
+              "länkar hit. Lämna tomt om du inte vet den; då länkar svaren till kommunens webbplats."),
         Field("last_updated", "Källsidan senast uppdaterad", "date", "Skriv datumet som ÅÅÅÅ-MM-DD."),
     ),
 ))
@@ -311,6 +315,7 @@ class Item:
     version: int
     updated_at: dt.datetime
     values: Dict[str, Any]
+    provenance: Optional[Provenance] = None  # what the bot cites for it (None: not an item that cites)
 
     @property
     def title(self) -> str:
@@ -337,11 +342,16 @@ class VersionEntry:
         return KIND_BY_NAME[self.entity_type].title_for(self.snapshot)
 
 
+def _version_entry(row: models.ContentVersion) -> VersionEntry:
+    return VersionEntry(row.id, row.entity_type, row.entity_id, row.version, row.action, row.username,
+                        row.created_at, dict(row.snapshot))
+
+
 @dataclass(frozen=True)
 class FieldDiff:
     field: str
     label: str
-    lines: List[Tuple[str, str]]  # ("+" | "-" | " ", text)
+    segments: List[Tuple[str, str]]  # ("=" | "+" | "-", text), word by word (bot/content/diffs.py)
 
 
 @dataclass
@@ -394,6 +404,12 @@ def _max_length(kind: Kind, name: str) -> Optional[int]:
     return getattr(column.type, "length", None)
 
 
+def _written_by_staff(row: Any) -> None:
+    """An item staff create or change cites the municipality, on the day of the change."""
+    if isinstance(row, models.Sourced):
+        row.source, row.source_date = "staff", dt.date.today()
+
+
 def _bundle_value(value: Any) -> Any:
     """Values as the bundle's checks expect them (an empty text stays a text)."""
     return "" if value is None else value
@@ -423,7 +439,8 @@ class ContentEditor:
     def _item(self, kind: Kind, row: Any) -> Item:
         data = history.snapshot(row)
         values = {name: data[name] for name in kind.field_names}
-        return Item(kind, row.id, row.version, row.updated_at, values)
+        provenance = Provenance(row.source, row.source_date) if isinstance(row, models.Sourced) else None
+        return Item(kind, row.id, row.version, row.updated_at, values, provenance)
 
     def _row(self, session: Session, kind: Kind, item_id: int) -> Any:
         row = session.get(kind.model, item_id)
@@ -529,7 +546,10 @@ class ContentEditor:
         return list(session.execute(query).scalars())
 
     def _validate_site(self, session, kind, values, errors, row) -> None:
-        pass
+        page, home = values.get("source_url") or "", values.get("municipality_url") or ""
+        if page and "source_url" not in errors and page.rstrip("/") == home.rstrip("/"):
+            errors["source_url"] = ("”Källsidans egen adress” är samma som kommunens webbplats. Skriv "
+                                    "adressen till själva källsidan, eller lämna fältet tomt.")
 
     def _validate_topic(self, session, kind, values, errors, row) -> None:
         key = values.get("key") or ""
@@ -608,7 +628,9 @@ class ContentEditor:
 
     # ------------------------------------------------------------ writing
 
-    def create(self, kind: Kind, raw: Mapping[str, Any], who: str) -> Item:
+    def create(self, kind: Kind, raw: Mapping[str, Any], who: str, *, item_id: Optional[int] = None,
+               action: str = "skapad") -> Item:
+        """A new item; `item_id` brings a deleted one back under its old id (and history)."""
         if not kind.can_create:
             raise ValidationFailed({"": f"Det går inte att skapa fler av {kind.label.lower()}."})
         values, errors = clean(kind, raw)
@@ -616,9 +638,10 @@ class ContentEditor:
             self._validate(session, kind, values, errors)
             if kind is FOCUS_AREAS:
                 self._shift(session, values["position"], None, who)
-            row = kind.model(**values)
+            row = kind.model(**values) if item_id is None else kind.model(id=item_id, **values)
+            _written_by_staff(row)
             session.add(row)
-            history.record(session, row, "skapad", who)
+            history.record(session, row, action, who)
             return self._item(kind, row)
 
     def update(self, kind: Kind, item_id: int, raw: Mapping[str, Any], expected_version: int,
@@ -634,6 +657,7 @@ class ContentEditor:
                     return self._item(kind, row)  # nothing changed: no new version
                 for name, value in values.items():
                     setattr(row, name, value)
+                _written_by_staff(row)
                 history.record(session, row, action, who)
                 return self._item(kind, row)
         except StaleDataError:
@@ -711,16 +735,28 @@ class ContentEditor:
                    models.ContentVersion.entity_id == item_id)
             .order_by(models.ContentVersion.id.desc())
         ).scalars()
-        return [
-            VersionEntry(r.id, r.entity_type, r.entity_id, r.version, r.action, r.username,
-                         r.created_at, dict(r.snapshot))
-            for r in rows
-        ]
+        return [_version_entry(r) for r in rows]
 
     def history(self, kind: Kind, item_id: int) -> List[VersionEntry]:
         """Every saved version of an item, newest first (also after it was deleted)."""
         with self._sessions() as session:
             return self._entries(session, kind, item_id)
+
+    def deleted(self, kind: Kind) -> List[VersionEntry]:
+        """The deletion of every item of a kind that is still deleted, newest first."""
+        with self._sessions() as session:
+            existing = set(session.execute(select(kind.model.id)).scalars())
+            rows = session.execute(
+                select(models.ContentVersion)
+                .where(models.ContentVersion.entity_type == kind.name,
+                       models.ContentVersion.entity_id.isnot(None))
+                .order_by(models.ContentVersion.id.desc())
+            ).scalars()
+            latest: Dict[int, models.ContentVersion] = {}
+            for r in rows:
+                latest.setdefault(r.entity_id, r)
+            return [_version_entry(r) for r in latest.values()
+                    if r.action == "borttagen" and r.entity_id not in existing]
 
     def recent_changes(self, limit: int = 20) -> List[VersionEntry]:
         with self._sessions() as session:
@@ -729,11 +765,7 @@ class ContentEditor:
                 .where(models.ContentVersion.action != "importerad")
                 .order_by(models.ContentVersion.id.desc()).limit(limit)
             ).scalars()
-            return [
-                VersionEntry(r.id, r.entity_type, r.entity_id, r.version, r.action, r.username,
-                             r.created_at, dict(r.snapshot))
-                for r in rows
-            ]
+            return [_version_entry(r) for r in rows]
 
     def version(self, kind: Kind, item_id: int, entry_id: int) -> Tuple[VersionEntry, Optional[VersionEntry]]:
         """One history entry and the one before it (None for the first)."""
@@ -745,17 +777,15 @@ class ContentEditor:
 
     @staticmethod
     def diff(kind: Kind, before: Optional[Mapping[str, Any]], after: Mapping[str, Any]) -> List[FieldDiff]:
-        """Line-by-line differences per field (difflib), only for fields that changed."""
+        """Word-by-word differences per field from `before` to `after`, only for
+        fields that changed (every field when there is no `before`)."""
         diffs = []
         for name in kind.field_names:
-            old = _display_lines(before.get(name)) if before else []
-            new = _display_lines(after.get(name))
+            old = before.get(name) if before else None
+            new = after.get(name)
             if before is not None and old == new:
                 continue
-            lines = [
-                (line[0], line[2:]) for line in difflib.ndiff(old, new) if line[:1] in ("+", "-", " ")
-            ]
-            diffs.append(FieldDiff(name, kind.field(name).label, lines))
+            diffs.append(FieldDiff(name, kind.field(name).label, word_diff(old, new)))
         return diffs
 
     def restore(self, kind: Kind, item_id: int, entry_id: int, expected_version: Optional[int],
@@ -769,17 +799,9 @@ class ContentEditor:
         if not exists:
             if kind is FOCUS_AREAS:
                 raw["position"] = min(int(raw.get("position") or 1), self.count(kind) + 1)
-            return self.create(kind, raw, who)
+            return self.create(kind, raw, who, item_id=item_id, action="återställd")
         if expected_version is None:
             raise ValidationFailed({"": "Versionen du utgick från saknas. Ladda om sidan och försök igen."})
         if kind is FOCUS_AREAS:
             raw["position"] = min(int(raw.get("position") or 1), self.count(kind))
         return self.update(kind, item_id, raw, expected_version, who, action="återställd")
-
-
-def _display_lines(value: Any) -> List[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return str(value).splitlines() or [""]

@@ -60,6 +60,8 @@ def snapshot(row: models.Base) -> Dict[str, Any]:
     kind = entity_type(row)
     data: Dict[str, Any] = {"id": row.id, "version": row.version}
     data.update({field: _plain(getattr(row, field)) for field in FIELDS[kind]})
+    if isinstance(row, models.Sourced):  # what the item cited at this version
+        data.update(source=row.source, source_date=_plain(row.source_date))
     return data
 
 

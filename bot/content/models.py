@@ -31,6 +31,18 @@ class _Versioned:
         return {"version_id_col": cls.version}
 
 
+SOURCES = ("page", "staff")
+
+
+class Sourced:
+    """Where an item's facts come from, for its citation: the source page
+    ("page") or the municipality's staff ("staff"), and the date to cite (the
+    page's date, or the day staff last changed the item)."""
+
+    source = Column(String(10), nullable=False, default="page")
+    source_date = Column(Date, nullable=True)
+
+
 class SiteInfo(_Versioned, Base):
     """The source page and the municipality it belongs to (a single row)."""
 
@@ -39,11 +51,11 @@ class SiteInfo(_Versioned, Base):
     municipality = Column(String(200), nullable=False)
     municipality_url = Column(String(500), nullable=False)
     source_title = Column(String(200), nullable=False)
-    source_url = Column(String(500), nullable=False)
+    source_url = Column(String(500), nullable=False, default="")  # the page itself; "" if unknown
     last_updated = Column(Date, nullable=False)
 
 
-class Topic(_Versioned, Base):
+class Topic(Sourced, _Versioned, Base):
     """A topic answer; `key` links it to the intent `ask_<key>`."""
 
     __tablename__ = "topic"
@@ -53,7 +65,7 @@ class Topic(_Versioned, Base):
     body = Column(Text, nullable=False)
 
 
-class FocusArea(_Versioned, Base):
+class FocusArea(Sourced, _Versioned, Base):
     """One of the international policy's prioritised focus areas."""
 
     __tablename__ = "focus_area"
@@ -64,7 +76,7 @@ class FocusArea(_Versioned, Base):
     aliases = Column(JSON, nullable=False, default=list)
 
 
-class Partner(_Versioned, Base):
+class Partner(Sourced, _Versioned, Base):
     """A partner: twin town, partner, network or regional organisation."""
 
     __tablename__ = "partner"
@@ -77,7 +89,7 @@ class Partner(_Versioned, Base):
     aliases = Column(JSON, nullable=False, default=list)
 
 
-class QAEntry(_Versioned, Base):
+class QAEntry(Sourced, _Versioned, Base):
     """A question-and-answer entry written by staff, found by retrieval (no retraining)."""
 
     __tablename__ = "qa_entry"

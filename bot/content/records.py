@@ -6,7 +6,7 @@ the session is closed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SWEDISH_MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -20,11 +20,27 @@ def swedish_date(day: dt.date) -> str:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where one item's facts come from: the source page ("page") or the
+    municipality's staff ("staff"), and the date its citation gives."""
+
+    source: str = "page"
+    day: dt.date | None = None  # None: the page's own date
+
+    @property
+    def by_staff(self) -> bool:
+        return self.source == "staff"
+
+
+PAGE = Provenance()
+
+
+@dataclass(frozen=True)
 class Site:
     municipality: str
     municipality_url: str
     source_title: str
-    source_url: str
+    source_url: str  # the source page's own address; "" when staff have not set it
     last_updated: dt.date
 
     @property
@@ -32,8 +48,13 @@ class Site:
         """The source line every factual answer ends with."""
         return (
             f"Källa: sidan ”{self.source_title}”, {self.municipality} "
-            f"({self.source_url}), senast uppdaterad {swedish_date(self.last_updated)}."
+            f"({self.page_url}), senast uppdaterad {swedish_date(self.last_updated)}."
         )
+
+    @property
+    def page_url(self) -> str:
+        """Where a citation of the page links: the page itself, else the municipality's site."""
+        return self.source_url or self.municipality_url
 
 
 @dataclass(frozen=True)
@@ -41,6 +62,7 @@ class TopicAnswer:
     key: str
     title: str
     body: str
+    provenance: Provenance = field(default=PAGE, compare=False)
 
 
 @dataclass(frozen=True)
@@ -49,6 +71,7 @@ class FocusAreaRecord:
     title: str
     description: str
     aliases: tuple[str, ...]
+    provenance: Provenance = field(default=PAGE, compare=False)
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,7 @@ class PartnerRecord:
     kind: str
     description: str
     aliases: tuple[str, ...]
+    provenance: Provenance = field(default=PAGE, compare=False)
 
     @property
     def names(self) -> tuple[str, ...]:

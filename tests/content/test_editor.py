@@ -72,8 +72,12 @@ def test_site_validation_messages(editor):
     assert errors == {
         "municipality": "”Kommun” måste fyllas i.",
         "last_updated": "”Källsidan senast uppdaterad” ska vara ett datum på formen ÅÅÅÅ-MM-DD, till exempel 2023-05-08.",
-        "source_url": "”Källsidans adress” ska vara en fullständig webbadress som börjar med https://.",
+        "source_url": "”Källsidans egen adress” ska vara en fullständig webbadress som börjar med https://.",
     }
+    errors = errors_of(lambda: editor.update(SITE, site.id, dict(site.values, source_url="https://www.vanersborg.se/"),
+                                             site.version, "a"))
+    assert errors == {"source_url": "”Källsidans egen adress” är samma som kommunens webbplats. Skriv adressen "
+                                    "till själva källsidan, eller lämna fältet tomt."}
     saved = editor.update(SITE, site.id, dict(site.values, last_updated="2026-11-27"), site.version, "a")
     assert saved.values["last_updated"] == "2026-11-27"
 
@@ -193,7 +197,7 @@ def test_every_save_is_in_the_history_with_who_and_a_snapshot(editor):
         (2, "ändrad", "bo", "Svar 2"), (1, "skapad", "anna", "Svar 1")]
     assert abs(history[0].created_at - dt.datetime.utcnow()) < dt.timedelta(minutes=1)
     diff = editor.diff(QA, history[1].snapshot, history[0].snapshot)
-    assert [(d.label, d.lines) for d in diff] == [("Svar", [("-", "Svar 1"), ("+", "Svar 2")])]
+    assert [(d.label, d.segments) for d in diff] == [("Svar", [("=", "Svar "), ("-", "1"), ("+", "2")])]
 
 
 def test_restore_makes_an_old_version_current_as_a_new_version(editor):
@@ -221,8 +225,8 @@ def test_a_deleted_item_is_recreated_from_its_history(editor):
     last = editor.history(PARTNERS, herning.id)[0]
     assert last.action == "borttagen"
     recreated = editor.restore(PARTNERS, herning.id, last.id, None, "b")
-    assert recreated.values == herning.values
-    assert editor.history(PARTNERS, recreated.id)[0].action == "skapad"
+    assert recreated.values == herning.values and recreated.id == herning.id  # its history goes on
+    assert [e.action for e in editor.history(PARTNERS, herning.id)][:2] == ["återställd", "borttagen"]
 
 
 # ---------------------------------------------------------------- focus areas keep their order
@@ -268,7 +272,8 @@ def test_a_bundle_round_trips_qa_entries(editor, sessions, content_url, tmp_path
     editor.create(QA, {"title": "Erasmus", "answer": "**Ja**", "examples": ["Kan skolor söka?", "Erasmus"]}, "a")
     with sessions() as session:
         first = export_content(session)
-    assert first["qa"] == [{"title": "Erasmus", "answer": "**Ja**", "examples": ["Kan skolor söka?", "Erasmus"]}]
+    assert first["qa"] == [{"title": "Erasmus", "answer": "**Ja**", "examples": ["Kan skolor söka?", "Erasmus"],
+                            "source": "staff", "source_date": dt.date.today()}]
     path = tmp_path / "bundle.yml"
     path.write_text(dump_bundle(first), encoding="utf-8")
     import_file(path, content_url)

@@ -2,6 +2,7 @@
 validation, search, import/export and user administration."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
@@ -160,10 +161,15 @@ async def test_history_shows_who_and_what_and_restores_an_earlier_version(client
     entries = editor.history(PARTNERS, herning.id)
     second, first = entries[0], entries[1]
     version_page = await fetch(client, f"{path}/history/{second.id}")
-    assert '<span class="visually-hidden">Tillagt: </span>Andra versionen.</ins>' in version_page
-    assert "<span class=\"visually-hidden\">Borttaget: </span>Vänersborgs kommun har kontakter med Herning" in version_page
+    changes = diff_after(version_page, "Ändringar i den här versionen")
+    assert "[tillagt: <ins>Andra versionen.</ins>]" in changes
+    assert "[borttaget: <del>Vänersborgs kommun har kontakter med Herning" in changes
 
     first_page = await fetch(client, f"{path}/history/{first.id}")
+    # What the restore will do: the current text goes, version 1's text comes back.
+    restore = diff_after(first_page, "Så här ändras innehållet om du återställer version 1")
+    assert "[tas bort: <del>Andra versionen.</del>]" in restore
+    assert "[läggs till: <ins>Vänersborgs kommun har kontakter med Herning" in restore
     response = await client.post(f"{path}/history/{first.id}/restore",
                                  data={"csrf_token": csrf_of(first_page), **hidden_fields(first_page)},
                                  allow_redirects=False)
@@ -173,6 +179,54 @@ async def test_history_shows_who_and_what_and_restores_an_earlier_version(client
     assert restored.version == 3
     assert [e.action for e in editor.history(PARTNERS, herning.id)] == ["återställd", "ändrad", "importerad"]
     assert editor.history(PARTNERS, herning.id)[0].username == "anna"
+
+
+def diff_after(html: str, heading: str) -> str:
+    """The first diff on the page after the given text."""
+    return html.split(heading, 1)[1].split('<dl class="diff">', 1)[1].split("</dl>", 1)[0]
+
+
+async def test_the_restore_diff_compares_words_and_shows_what_the_restore_does(client, editor, herning):
+    await login(client)
+    path = f"/admin/content/partners/{herning.id}"
+    text = herning.values["description"]
+    await post_form(client, path, dict(partner_form(herning, description=text.replace("exempel", "bra exempel")),
+                                       version="1"), status=303)
+    first = editor.history(PARTNERS, herning.id)[-1]
+    restore = diff_after(await fetch(client, f"{path}/history/{first.id}"),
+                         "Så här ändras innehållet om du återställer version 1")
+    assert "[tas bort: <del>bra </del>]" in restore
+    assert "<ins>" not in restore  # nothing else changes: not whole paragraphs
+
+
+async def test_deleted_items_are_listed_under_borttaget_with_restore(client, editor, herning):
+    await login(client)
+    path = f"/admin/content/partners/{herning.id}"
+    listing = await fetch(client, "/admin/content/partners")
+    assert "Borttaget (0 st.)" in listing
+    response = await post_form(client, f"{path}/delete", {"version": str(herning.version)},
+                               token_from=f"{path}/delete", status=303)
+    assert "Borttaget" in unescape(await (await client.get(response.headers["Location"])).text())
+    assert "Borttaget (1 st.)" in await fetch(client, "/admin/content/partners")
+    deleted = await fetch(client, "/admin/content/partners/deleted")
+    assert "Herning" in deleted and "Inget är borttaget." not in deleted
+    action = re.search(r'<form method="post" action="([^"]+/restore)"', deleted).group(1)
+    response = await client.post(action, data={"csrf_token": csrf_of(deleted)}, allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == path
+    assert "Inget är borttaget." in await fetch(client, "/admin/content/partners/deleted")
+    history = await fetch(client, f"{path}/history")
+    assert "Visa det som togs bort" in history and "Återställd" in history
+
+
+async def test_a_created_and_a_deleted_version_read_differently_in_the_history(client, editor):
+    await login(client)
+    created = await post_form(client, "/admin/content/partners/new", {"name": "Tammerfors", "kind": "partner"},
+                              status=303)
+    path = created.headers["Location"]
+    await post_form(client, f"{path}/delete", {"version": "1"}, token_from=f"{path}/delete", status=303)
+    history = await fetch(client, f"{path}/history")
+    links = re.findall(r'<a href="[^"]+/history/\d+">([^<]+)<', history)
+    assert links == ["Visa det som togs bort och återskapa", "Visa version 1 (när det skapades)"]
 
 
 async def test_a_deleted_item_can_be_recreated_from_its_history(client, editor, herning):
@@ -299,7 +353,9 @@ async def test_export_then_import_round_trips_and_a_bad_file_changes_nothing(cli
     assert response.status == 303
     assert any(p.title == "Tammerfors" for p in editor.list(PARTNERS))
     with sessions() as session:
-        assert export_content(session)["partners"] == sorted(bundle["partners"], key=lambda p: p["name"])
+        # A partner the file brings without provenance cites the page, as the seed does.
+        expected = [{"source": "page", "source_date": dt.date(2023, 5, 8), **p} for p in bundle["partners"]]
+        assert export_content(session)["partners"] == sorted(expected, key=lambda p: p["name"])
 
 
 async def test_the_qa_examples_export_as_rasa_nlu_yaml(client, editor):

@@ -31,6 +31,7 @@ ROUTES: List[Route] = [
     ("GET", "/admin/search", content.search, "redaktör"),
     ("GET", f"/admin/content/{KIND}", content.list_items, "redaktör"),
     ("GET", f"/admin/content/{KIND}/new", content.new_form, "redaktör"),
+    ("GET", f"/admin/content/{KIND}/deleted", content.deleted_items, "redaktör"),
     ("POST", f"/admin/content/{KIND}/new", content.create, "redaktör"),
     ("GET", f"/admin/content/{KIND}/{ID}", content.edit_form, "redaktör"),
     ("POST", f"/admin/content/{KIND}/{ID}", content.update, "redaktör"),

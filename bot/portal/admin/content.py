@@ -8,6 +8,8 @@ from aiohttp import web
 from markupsafe import Markup, escape
 
 from bot.content import texts
+from bot.content.citations import Citation, cite
+from bot.content.repository import ContentRepository
 from bot.content.editor import (
     FOCUS_AREAS, KINDS, PARTNERS, TEXTS, ContentEditor, EditConflict, Item, Kind, NotFound,
     ValidationFailed, protected_topic_keys,
@@ -37,6 +39,13 @@ def _who(request: web.Request) -> str:
 
 def _item_url(kind: Kind, item_id: int) -> str:
     return f"/admin/content/{kind.slug}/{item_id}"
+
+
+def _citation(content: ContentEditor, item: Optional[Item]) -> Optional[Citation]:
+    """The source line the bot gives with this item, for the editor to show."""
+    if item is None or item.provenance is None:
+        return None
+    return cite(ContentRepository(content.sessions), [item.provenance])
 
 
 def _values_of(item: Item) -> Dict[str, str]:
@@ -99,6 +108,7 @@ async def _form_page(request: web.Request, kind: Kind, item: Optional[Item], val
         "positions": await _positions(request, kind, item is None),
         "protected_reason": protected.get(item.values.get("key")) if item and kind.name == "topic" else None,
         "text_spec": texts.SPECS.get(values.get("key", "")) if kind is TEXTS else None,
+        "citation": await blocking(_citation, editor(request), item),
     }, status)
 
 
@@ -119,7 +129,17 @@ async def list_items(request: web.Request) -> web.StreamResponse:
         "query": query,
         "filters": [(f, f.choices(everything), chosen[f.name]) for f in kind.filters],
         "protected": protected_topic_keys(),
+        "deleted": len(await blocking(content.deleted, kind)) if kind.can_delete else 0,
     })
+
+
+async def deleted_items(request: web.Request) -> web.StreamResponse:
+    """The "Borttaget" view: every deleted item of a kind, each with a restore button."""
+    kind = _kind(request)
+    if not kind.can_delete:
+        raise web.HTTPNotFound()
+    entries = await blocking(editor(request).deleted, kind)
+    return await render(request, "admin/deleted.html", {"kind": kind, "entries": entries})
 
 
 async def search(request: web.Request) -> web.StreamResponse:
@@ -235,7 +255,7 @@ async def delete(request: web.Request) -> web.StreamResponse:
             "kind": kind, "item": conflict.current or item, "errors": {"": str(conflict)},
             "conflict": conflict,
         }, status=409)
-    await flash(request, f"{item.title} är borttagen. Du kan återskapa den från historiken.")
+    await flash(request, f"{item.title} är borttagen. Du kan återskapa den under ”Borttaget”.")
     raise web.HTTPSeeOther(f"/admin/content/{kind.slug}")
 
 
@@ -271,7 +291,8 @@ async def _version_page(request: web.Request, kind: Kind, item_id: int, entry_id
     return await render(request, "admin/version.html", {
         "kind": kind, "item": item, "item_id": item_id, "entry": entry, "previous": previous,
         "diff": content.diff(kind, previous.snapshot if previous else None, entry.snapshot),
-        "against_current": content.diff(kind, entry.snapshot, item.values) if item else [],
+        # What the restore will do: from the current version to this one.
+        "restore_diff": content.diff(kind, item.values, entry.snapshot) if item else [],
         "fields": [(f, entry.snapshot.get(f.name)) for f in kind.fields],
         "errors": errors or {},
     }, status)
