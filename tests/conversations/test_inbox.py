@@ -99,7 +99,25 @@ def test_linking_to_a_staff_qa_entry_adds_the_message_as_an_example_once(service
     assert editor.history(QA, entry.id)[0].username == "root"
 
 
-def test_the_export_writes_each_correction_once_keeps_placeholders_and_skips_known_examples(service):
+# A training example with an entity annotation, as the project's NLU files have them; the tests
+# put it in an NLU folder of their own, so that they do not depend on today's training data.
+KNOWN_NLU = """version: "3.1"
+nlu:
+- intent: ask_partners
+  examples: |
+    - vilka [vänorter](partner_kind) har ni
+    - har ni [vänorter]{"entity": "partner_kind"} i [Danmark](country)
+"""
+
+
+def known_examples(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "known.yml").write_text(KNOWN_NLU, encoding="utf-8")
+    return folder
+
+
+def test_the_export_writes_each_correction_once_keeps_placeholders_and_skips_known_examples(service, tmp_path):
+    service.nlu_dir = known_examples(tmp_path / "nlu")
     assert service.write_nlu() is None  # nothing decided: no file
     assert not service.nlu_path.exists()
 
@@ -145,9 +163,9 @@ def test_training_text_never_turns_into_entity_annotations():
     assert result.written == [("greet", "Hej!")]
 
 
-def test_existing_examples_are_read_without_their_annotations():
-    known = existing_examples(ROOT / "data" / "nlu")
-    assert known["vilka vänorter har ni"] == "ask_partners"  # "- vilka [vänorter](partner_kind) har ni"
+def test_existing_examples_are_read_without_their_annotations(tmp_path):
+    known = existing_examples(known_examples(tmp_path / "nlu"))
+    assert known == {"vilka vänorter har ni": "ask_partners", "har ni vänorter i danmark": "ask_partners"}
 
 
 @pytest.fixture
@@ -162,6 +180,7 @@ def project_copy(tmp_path) -> Path:
 
 
 def test_the_export_is_valid_rasa_nlu_data_for_rasa_data_validate(service, project_copy):
+    service.nlu_dir = known_examples(project_copy / "data" / "nlu")
     service.nlu_path = project_copy / "data" / "nlu" / "reviewed.yml"
     service.decide("erik", typed(service, "erik").event_id, "intent", "root", intent="ask_partner", intents=INTENTS)
     service.decide("bertil", typed(service, "bertil").event_id, "out_of_scope", "root")
