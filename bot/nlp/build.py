@@ -111,13 +111,16 @@ class Filler:
     def fill(self, template: str, rng: random.Random, known: bool) -> str:
         def value(match: re.Match) -> str:
             slot = match.group(1)
+            # spaCy keeps "Italien-samarbetet" one token: no entity can sit inside it
+            glued = template[match.end():match.end() + 1] == "-"
             if slot == "partner":
                 name = rng.choice(self.known) if known else _spelled(rng.choice(self.unknown), rng)
-                return f"[{name}](partner)"
-            if slot == "place":
+            elif slot == "place":
                 return _spelled(rng.choice(self.places), rng)
-            pool = self.countries if slot == COUNTRY else self.continents
-            return f"[{_spelled(rng.choice(pool), rng)}]({slot})"
+            else:
+                pool = self.countries if slot == COUNTRY else self.continents
+                name = _spelled(rng.choice(pool), rng)
+            return name if glued else f"[{name}]({slot})"
 
         return _SLOT.sub(value, template)
 
