@@ -59,7 +59,7 @@ $(NLU_BUILT): $(VENV)/.installed $(NLU_SOURCES)
 	@$(PY) -m bot.nlp build
 
 $(MODEL): $(VENV)/.installed $(SPACY_MODEL) $(TRAINING_INPUTS) $(NLU_BUILT) $(NLU_COMPONENTS)
-	@$(PY) -m bot train
+	@$(PY) -m bot train --data $(TRAINING_DATA)
 
 train: $(MODEL)
 
