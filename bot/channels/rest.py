@@ -17,12 +17,14 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint
+from sanic import Blueprint, Sanic
+from sanic.exceptions import SanicException
 from sanic.request import Request
 
 from bot.channels.guards import allowed_metadata, refuse_malformed
+from bot.channels.questions import Parse, understood
 from bot.messages import MAX_MESSAGE_CHARS, system_reply
-from bot.privacy.masking import mask_text, mask_value
+from bot.privacy.masking import PLACEHOLDER_RE, mask_text, mask_value
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +71,13 @@ def guarded(on_new_message: Handler) -> Handler:
         if message.metadata:
             message.metadata = mask_value(message.metadata)
         try:
-            await on_new_message(message)
+            parse = _nlu_parser()
+            if parse is None:
+                await on_new_message(message)
+            else:
+                masked = bool(PLACEHOLDER_RE.search(message.text))
+                for question in await understood(message, parse, masked):
+                    await on_new_message(question)
         finally:
             collector = message.output_channel
             if isinstance(collector, CollectingOutputChannel) and collector.messages == []:
@@ -77,3 +85,13 @@ def guarded(on_new_message: Handler) -> Handler:
                 await collector.send_text_message(message.sender_id, await system_reply("technical_error"))
 
     return handle
+
+
+def _nlu_parser() -> Parse | None:
+    """The running Rasa server's NLU, to read what a message asks before the
+    processor handles it (None outside a Rasa server, e.g. in unit tests)."""
+    try:
+        agent = getattr(Sanic.get_app().ctx, "agent", None)
+    except SanicException:
+        return None
+    return agent.parse_message if agent is not None and agent.is_ready() else None
