@@ -59,7 +59,7 @@ class LiveStack:
         return reply.json()
 
     def text(self, sender: str, message: str) -> str:
-        return "\n".join(m.get("text", "") for m in self.chat(sender, message))
+        return "\n".join(m["text"] for m in self.chat(sender, message) if m.get("text"))
 
 
 @pytest.fixture(scope="session")
@@ -78,5 +78,6 @@ def live_stack(tmp_path_factory) -> Iterator[LiveStack]:
         database_url=content, log_prefix="test-",
     )
     with Stack(stack_services(settings, MODEL), settings) as stack:
-        stack.start(say=lambda _message: None)
+        # Generous: two Rasa workers loading a model on two busy cores can take minutes.
+        stack.start(say=lambda _message: None, timeout=900)
         yield LiveStack(stack, settings)

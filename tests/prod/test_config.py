@@ -13,7 +13,7 @@ import yaml
 
 from bot.messages import RATE_LIMITED, TECHNICAL_ERROR, TOO_LONG
 from bot.paths import ROOT
-from bot.prod import ProdSettings, nginx_binary, rasa_argv, render_nginx, services
+from bot.prod import ProdSettings, nginx_binary, nginx_dir, nginx_temp_dir, rasa_argv, render_nginx, services
 from bot.runner import LOG_DIR
 
 DEPLOY = ROOT / "deploy"
@@ -66,8 +66,8 @@ def nginx_test(config: str, tmp_path: Path) -> subprocess.CompletedProcess:
 
 def _local_config(tmp_path: Path, settings: ProdSettings) -> str:
     config = render_nginx(settings)
-    base = str(settings.run_dir / "nginx")
-    config = config.replace(base + "/temp", str(tmp_path / "temp")).replace(base, str(tmp_path))
+    config = config.replace(str(nginx_temp_dir(settings)), str(tmp_path / "temp"))
+    config = config.replace(str(nginx_dir(settings)), str(tmp_path))
     return config.replace(str(LOG_DIR), str(tmp_path))
 
 
