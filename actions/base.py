@@ -93,10 +93,6 @@ def honest_about_details(repo: ContentRepository, tracker: Tracker, body: str) -
     return f"{repo.text(f'detail_missing_{missing}')}\n{body}" if missing else body
 
 
-def with_citation(text: str, repo: ContentRepository) -> str:
-    return f"{text}\n{repo.site().citation}"
-
-
 def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: str) -> None:
     """Send one of the store's replies that cite nothing (out of scope, no answer).
 

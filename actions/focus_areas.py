@@ -13,8 +13,8 @@ from actions.base import (
     latest_intent,
     remember_list,
     send_topic,
-    with_citation,
 )
+from actions.cited import send_cited
 from bot.content.matching import best_match
 from bot.content.records import FocusAreaRecord
 from bot.content.repository import ContentRepository
@@ -51,7 +51,7 @@ def send_area_or_range(dispatcher: CollectingDispatcher, repo: ContentRepository
     """One area by its number, or an honest "there are six" with the list."""
     area = area_at(areas, position)
     text = format_one(repo, area, len(areas)) if area else format_list(repo, areas, "focus_area_out_of_range")
-    dispatcher.utter_message(text=with_citation(text, repo))
+    send_cited(dispatcher, repo, text, [area.provenance] if area else [a.provenance for a in areas])
 
 
 class ActionFocusAreas(ContentAction):
@@ -71,11 +71,11 @@ class ActionFocusAreas(ContentAction):
             area = best_match(wanted, areas, _names) if wanted else None
             area = area or best_match(text, areas, _names, within_text=True)
             if area:
-                dispatcher.utter_message(text=with_citation(format_one(repo, area, len(areas)), repo))
+                send_cited(dispatcher, repo, format_one(repo, area, len(areas)), [area.provenance])
                 return []
             position = ordinal(text)
             if position is not None:
                 send_area_or_range(dispatcher, repo, areas, position)
                 return []
-        dispatcher.utter_message(text=with_citation(format_list(repo, areas), repo))
+        send_cited(dispatcher, repo, format_list(repo, areas), [a.provenance for a in areas])
         return [remember_list(LIST_KIND, [str(area.position) for area in areas])]

@@ -23,8 +23,8 @@ from actions.base import (
     latest_intent,
     remember_list,
     send_topic,
-    with_citation,
 )
+from actions.cited import send_cited
 from bot.content.matching import best_match, normalise
 from bot.content.records import PartnerRecord
 from bot.content.repository import ContentRepository
@@ -71,8 +71,9 @@ def located_in(partner: PartnerRecord, place: str) -> bool:
     return _same_place(place, partner.country) or _same_place(place, partner.continent)
 
 
-def listing(repo: ContentRepository, heading: str, partners: list[PartnerRecord]) -> str:
-    return with_citation(f"{heading}\n{format_partner_lines(partners)}", repo)
+def send_partners(dispatcher: CollectingDispatcher, repo: ContentRepository, heading: str,
+                  partners: list[PartnerRecord]) -> None:
+    send_cited(dispatcher, repo, f"{heading}\n{format_partner_lines(partners)}", [p.provenance for p in partners])
 
 
 def mentioned(tracker: Tracker, partners: list[PartnerRecord]) -> list[PartnerRecord]:
@@ -130,7 +131,7 @@ def describe_one(dispatcher: CollectingDispatcher, tracker: Tracker, repo: Conte
                  partner: PartnerRecord, aspect: str = "description", heading: str = "") -> list[dict[str, Any]]:
     """What the store says about one partner (or where it is), remembered for follow-ups."""
     text = honest_about_details(repo, tracker, ActionPartner.describe(repo, partner, aspect))
-    dispatcher.utter_message(text=with_citation(f"{heading}\n{text}" if heading else text, repo))
+    send_cited(dispatcher, repo, f"{heading}\n{text}" if heading else text, [partner.provenance])
     return [SlotSet("partner", partner.name), SlotSet("partner_aspect", aspect)]
 
 
@@ -156,16 +157,16 @@ def send_listing(dispatcher: CollectingDispatcher, tracker: Tracker, repo: Conte
         described = describe_one(dispatcher, tracker, repo, chosen[0], heading=repo.text(heading, **values))
         return described + [remember_list("partners", [chosen[0].name])]
     if chosen:
-        reply = listing(repo, repo.text(heading, **values), chosen)
+        send_partners(dispatcher, repo, repo.text(heading, **values), chosen)
     elif heading == "partners_of_kind":
         # The page names contacts without saying what kind they are: say so plainly.
-        reply, chosen = listing(repo, repo.text(missing, **values), partners), partners
+        chosen = partners
+        send_partners(dispatcher, repo, repo.text(missing, **values), chosen)
     elif heading == "partners_other_than":
-        reply = with_citation(repo.text(missing, **values), repo)
+        send_cited(dispatcher, repo, repo.text(missing, **values), [p.provenance for p in wanted.others_than])
     else:
-        intro = f"{repo.text(missing, **values)} {repo.text('partners_known')}"
-        reply, chosen = listing(repo, intro, partners), partners
-    dispatcher.utter_message(text=reply)
+        chosen = partners
+        send_partners(dispatcher, repo, f"{repo.text(missing, **values)} {repo.text('partners_known')}", chosen)
     return [remember_list("partners", [p.name for p in chosen])]
 
 
@@ -248,7 +249,7 @@ class ActionPartner(ContentAction):
         if len(several) < 2:
             return describe_one(dispatcher, tracker, repo, partner, aspect)
         described = "\n\n".join(self.describe(repo, p, aspect) for p in several)
-        dispatcher.utter_message(text=with_citation(honest_about_details(repo, tracker, described), repo))
+        send_cited(dispatcher, repo, honest_about_details(repo, tracker, described), [p.provenance for p in several])
         return [SlotSet("partner", partner.name), SlotSet("partner_aspect", aspect),
                 remember_list("partners", [p.name for p in several])]
 
@@ -283,5 +284,5 @@ class ActionPartner(ContentAction):
             # "samarbete?" names nobody; "Samarbetar ni med Europa?" names a place with partners.
             return send_listing(dispatcher, tracker, repo, partners, wanted)
         intro = f"{repo.text('partner_unknown', namn=unknown)} {repo.text('partners_known')}"
-        dispatcher.utter_message(text=listing(repo, intro, partners))
+        send_partners(dispatcher, repo, intro, partners)
         return [remember_list("partners", [p.name for p in partners])]

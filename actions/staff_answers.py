@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.cited import send_cited
 from bot.content import retrieval
 from bot.content.markup import to_plain_text
 from bot.content.repository import ContentRepository, ContentUnavailable
@@ -64,12 +65,10 @@ def find_qa(repo: ContentRepository, text: str, threshold: float | None = None,
 
 
 def send_qa(dispatcher: CollectingDispatcher, repo: ContentRepository, match: retrieval.QAMatch) -> None:
-    """The entry's answer as chat text, marked as the municipality's own answer
-    (staff answers cite no source page)."""
+    """The entry's answer as chat text, citing the municipality and the day staff
+    last changed it (or the page, for an entry that came from it)."""
     logger.info("Answered from Q&A entry %s (score %.2f)", match.entry.id, match.score)
-    dispatcher.utter_message(
-        text=f"{to_plain_text(match.entry.answer)}\n\nSvar från {repo.site().municipality}."
-    )
+    send_cited(dispatcher, repo, to_plain_text(match.entry.answer), [repo.qa_provenance(match.entry.id)])
 
 
 def answer_from_qa(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,

@@ -12,8 +12,8 @@ from actions.base import (
     honest_about_details,
     latest_intent,
     send_topic,
-    with_citation,
 )
+from actions.cited import send_cited
 from bot.content.repository import ContentRepository
 
 INTENT_PREFIX = "ask_"
@@ -36,5 +36,5 @@ class ActionAnswerTopic(ContentAction):
             send_topic(dispatcher, repo, "no_answer")
         else:
             body = honest_about_details(repo, tracker, chat_text(topic.body))
-            dispatcher.utter_message(text=with_citation(body, repo))
+            send_cited(dispatcher, repo, body, [topic.provenance])
         return []

@@ -44,14 +44,6 @@ class Site:
     last_updated: dt.date
 
     @property
-    def citation(self) -> str:
-        """The source line every factual answer ends with."""
-        return (
-            f"Källa: sidan ”{self.source_title}”, {self.municipality} "
-            f"({self.page_url}), senast uppdaterad {swedish_date(self.last_updated)}."
-        )
-
-    @property
     def page_url(self) -> str:
         """Where a citation of the page links: the page itself, else the municipality's site."""
         return self.source_url or self.municipality_url

@@ -6,6 +6,7 @@ Run with `-s` to see the score table.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Iterator, List, Tuple
@@ -18,6 +19,7 @@ from actions.fallback import ActionAnswerQA, ActionOutOfScope, ActionRephrase
 from bot.content import texts
 from bot.content.db import session_factory
 from bot.content.editor import QA, ContentEditor
+from bot.content.records import swedish_date
 from bot.content.repository import ContentRepository
 from bot.content.retrieval import THRESHOLD, QARetriever, tokeniser
 from bot.content.store import migrate, seed_if_empty
@@ -130,11 +132,11 @@ def run(action, text: str, intent: str) -> Turn:
 def test_out_of_scope_answers_from_a_matching_entry_as_plain_text(repo, editor):
     editor.create(QA, TAMMERFORS, "anna")
     reply = run(ActionOutOfScope(), "hur blir man medlem i vanortsforeningen", "out_of_scope")
+    # one bubble: the answer and a one-line source, the municipality on the day staff wrote it
     assert reply.text == (
-        "Ja, Föreningen Norden ordnar träffar. Läs mer på norden.se (https://www.norden.se).\n\n"
-        "Svar från Vänersborgs kommun."
+        "Ja, Föreningen Norden ordnar träffar. Läs mer på norden.se (https://www.norden.se).\n"
+        f"Källa: Vänersborgs kommun, {swedish_date(dt.date.today())}"
     )
-    assert "Källa:" not in reply.text
 
 
 def test_out_of_scope_without_a_matching_entry_keeps_its_reply(repo, editor):

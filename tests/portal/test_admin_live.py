@@ -7,6 +7,7 @@ could not), and uses unique user names.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from html import unescape
@@ -17,6 +18,7 @@ import requests
 
 from bot.content.db import session_factory
 from bot.content.editor import FOCUS_AREAS, PARTNERS, QA, TOPICS, ContentEditor
+from bot.content.records import swedish_date
 from bot.portal.auth import UserStore
 
 pytestmark = pytest.mark.slow
@@ -165,7 +167,7 @@ def test_new_qa_entries_answer_residents_without_retraining(live_stack, portal, 
         assert reply == (
             "Kommunen förmedlar inga sommarjobb utomlands, men unga kan söka praktik och volontärarbete i "
             "Europa genom Europeiska solidaritetskåren, se youth.europa.eu "
-            "(https://youth.europa.eu/solidarity_sv).\nSvar från Vänersborgs kommun."  # two chat bubbles
+            f"(https://youth.europa.eu/solidarity_sv).\nKälla: Vänersborgs kommun, {swedish_date(dt.date.today())}"
         )
         reply = live_stack.text(sender(), trips_question)
         assert reply.startswith("Kommunens vänortsresor görs av förtroendevalda och tjänstepersoner.")

@@ -157,6 +157,31 @@
   var TRAILING_RE = /[.,;:!?'"”’)\]}]+$/;
 
   // Appends text to `parent` as text nodes, <br> for newlines and <a> for URLs.
+  // An http(s) address as a URL, else null (nothing else becomes a link).
+  function webAddress(href) {
+    var parsed = null;
+    try { parsed = new URL(href); } catch (e) { parsed = null; }
+    return parsed && (parsed.protocol === "http:" || parsed.protocol === "https:") ? parsed : null;
+  }
+
+  function newTabLink(href, label) {
+    return el("a", { href: href, target: "_blank", rel: "noopener noreferrer", className: "vbw-link" },
+      [label, el("span", { className: "vbw-sr", text: T.newTab })]);
+  }
+
+  // A bot answer's last line is its source ("Källa: …"); the reply's custom
+  // citation says where it links.
+  function appendAnswer(parent, text, citation) {
+    var lines = String(text).split(/\r?\n/);
+    var url = citation && webAddress(String(citation.url || ""));
+    if (!url || lines.length < 2 || lines[lines.length - 1] !== citation.text) {
+      appendRich(parent, text);
+      return;
+    }
+    appendRich(parent, lines.slice(0, -1).join("\n"));
+    parent.appendChild(el("span", { className: "vbw-source" }, [newTabLink(url.href, citation.text)]));
+  }
+
   function appendRich(parent, text) {
     String(text).split(/\r?\n/).forEach(function (line, i) {
       if (i > 0) parent.appendChild(document.createElement("br"));
@@ -166,15 +191,10 @@
         var tail = url.match(TRAILING_RE);
         if (tail) url = url.slice(0, url.length - tail[0].length);
         var href = /^www\./i.test(url) ? "https://" + url : url;
-        var parsed = null;
-        try { parsed = new URL(href); } catch (e) { parsed = null; }
-        if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || url.length < 5) {
-          return match;
-        }
+        var parsed = webAddress(href);
+        if (!parsed || url.length < 5) return match;
         if (offset > last) parent.appendChild(document.createTextNode(line.slice(last, offset)));
-        parent.appendChild(el("a", {
-          href: parsed.href, target: "_blank", rel: "noopener noreferrer", className: "vbw-link"
-        }, [url, el("span", { className: "vbw-sr", text: T.newTab })]));
+        parent.appendChild(newTabLink(parsed.href, url));
         last = offset + url.length;
         return match;
       });
@@ -312,7 +332,8 @@
     var bubble = el("div", { className: "vbw-bubble" }, [
       el("span", { className: "vbw-sr", text: isUser ? T.you : T.bot })
     ]);
-    appendRich(bubble, m.text || "");
+    if (isUser) appendRich(bubble, m.text || "");
+    else appendAnswer(bubble, m.text || "", m.citation);
     item.appendChild(bubble);
     if (isUser && m.unsent) {
       item.classList.add("vbw-unsent");
@@ -609,8 +630,20 @@
       return r && (typeof r.text === "string" || Array.isArray(r.buttons));
     });
     var turnText = shown.map(function (r) { return r.text || ""; }).join("\n").slice(0, 2000);
+    // A citation arrives as a custom part right after its answer's text.
+    var citations = [];
+    replies.forEach(function (r) {
+      if (!r) return;
+      var cited = r.custom && r.custom.citation;
+      if (shown.indexOf(r) >= 0) citations.push(null);
+      else if (cited && citations.length) citations[citations.length - 1] = cited;
+    });
     shown.forEach(function (r, i) {
       var m = { who: "bot", text: r.text || "" };
+      var cited = citations[i];
+      if (cited && typeof cited.text === "string" && typeof cited.url === "string") {
+        m.citation = { text: cited.text.slice(0, 300), url: cited.url.slice(0, 500) };
+      }
       if (Array.isArray(r.buttons) && r.buttons.length) {
         m.buttons = r.buttons.map(function (b) {
           return { title: String(b.title || ""), payload: String(b.payload || b.title || "") };
