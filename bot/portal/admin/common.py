@@ -47,6 +47,12 @@ async def flash(request: web.Request, message: str) -> None:
     session["flash"] = message
 
 
+async def flash_warnings(request: web.Request, heading: str, lines: list[str]) -> None:
+    """A list the next page shows as a warning under the flash message."""
+    session = await get_session(request)
+    session["flash_warnings"] = {"heading": heading, "lines": lines}
+
+
 async def render(request: web.Request, template: str, context: Mapping[str, Any],
                  status: int = 200) -> web.Response:
     """A page in the admin layout: user, navigation, CSRF token and flash message."""
@@ -56,6 +62,7 @@ async def render(request: web.Request, template: str, context: Mapping[str, Any]
         "user": current_user(request),
         "csrf_token": csrf_token(session),
         "flash": session.pop("flash", None),
+        "flash_warnings": session.pop("flash_warnings", None),
         "kinds": list(KINDS.values()),
         "path": request.path,
         "swedish_time": swedish_time,

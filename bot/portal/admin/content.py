@@ -11,12 +11,13 @@ from bot.content import texts
 from bot.content.citations import Citation, cite
 from bot.content.repository import ContentRepository
 from bot.content.editor import (
-    FOCUS_AREAS, KINDS, PARTNERS, TEXTS, ContentEditor, EditConflict, Item, Kind, NotFound,
+    FOCUS_AREAS, KINDS, PARTNERS, QA, TEXTS, ContentEditor, EditConflict, Item, Kind, NotFound,
     ValidationFailed, protected_topic_keys,
 )
 from bot.content.markup import render_off_loop
+from bot.content.retrieval import QARetriever
 from bot.portal.admin.account import editor
-from bot.portal.admin.common import error_page, flash, form_data, form_value, render
+from bot.portal.admin.common import error_page, flash, flash_warnings, form_data, form_value, render
 from bot.portal.security import blocking, current_user
 
 SAVED = "Ändringarna är sparade. Boten använder dem från nästa meddelande."
@@ -178,7 +179,19 @@ async def create(request: web.Request) -> web.StreamResponse:
     await flash(request, f"{kind.singular.capitalize()} är skapat. Boten använder det från nästa meddelande."
                 if kind.pronoun == "det" else
                 f"{kind.singular.capitalize()} är skapad. Boten använder den från nästa meddelande.")
+    await _warn_if_sent_elsewhere(request, kind, item.id)
     raise web.HTTPSeeOther(_item_url(kind, item.id))
+
+
+async def _warn_if_sent_elsewhere(request: web.Request, kind: Kind, item_id: int) -> None:
+    """After a Q&A entry is saved: its example questions that the bot would not
+    answer with it today, and why (the staff rule, README "Staff answers win")."""
+    if kind is not QA:
+        return
+    elsewhere = await blocking(QARetriever(editor(request).sessions).sent_elsewhere, item_id)
+    if elsewhere:
+        await flash_warnings(request, "Boten svarar inte med det här svaret på de här exempelfrågorna i dag:",
+                             [f"”{example}”: {reason}." for example, reason in elsewhere])
 
 
 async def edit_form(request: web.Request) -> web.StreamResponse:
@@ -220,6 +233,7 @@ async def update(request: web.Request) -> web.StreamResponse:
         return await _form_page(request, kind, current or item, values, conflict=conflict,
                                 version=current.version if current else version, status=409)
     await flash(request, SAVED)
+    await _warn_if_sent_elsewhere(request, kind, item.id)
     raise web.HTTPSeeOther(_item_url(kind, item.id))
 
 
