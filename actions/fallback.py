@@ -14,12 +14,15 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ContentAction, send_topic, suggestion_label
+from actions.base import LISTED_SLOT, ContentAction, latest_entities, send_topic, suggestion_label
+from actions.lists import ActionSelectItem
+from actions.partners import PLACE_ENTITIES, ActionPartner, compound_partner, find_partner
 from actions.replies import send_text, topic_buttons
 from actions.staff_answers import answer_from_qa
 from bot.content import retrieval
 from bot.content.repository import ContentRepository
-from bot.nlp.details import about_international_work, detail_asked
+from bot.nlp.details import about_international_work, asks_about_cooperation, detail_asked
+from bot.nlp.followups import picks_by_position
 
 
 def asks_missing_detail(tracker: Tracker, repo: ContentRepository) -> bool:
@@ -39,6 +42,23 @@ def previous_intent(tracker: Tracker) -> str:
     return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name") or "" if len(users) > 1 else ""
 
 
+def meant_otherwise(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
+                    unsure: bool) -> list[dict[str, Any]] | None:
+    """Answer a message the classifier missed but the words settle, else None:
+    a position in the list given last ("det tionde då?"), or cooperation with a
+    place ("har ni kontakt med Ystad"). When it was only unsure (`unsure`), a
+    partner's name alone settles it too ("danmarkskontakten, berätta")."""
+    text = tracker.latest_message.get("text") or ""
+    if tracker.get_slot(LISTED_SLOT) and picks_by_position(text):
+        return ActionSelectItem().answer(dispatcher, tracker, repo)
+    places = latest_entities(tracker, *PLACE_ENTITIES)
+    partners = repo.partners()
+    named = unsure and (find_partner(tracker, partners)[0] or compound_partner(text, partners))
+    if named or (places and asks_about_cooperation(text)):
+        return ActionPartner().answer(dispatcher, tracker, repo)
+    return None
+
+
 class ActionOutOfScope(ContentAction):
     """Other questions: a staff Q&A entry if one fits, else "not my area"."""
 
@@ -52,6 +72,9 @@ class ActionOutOfScope(ContentAction):
     ) -> list[dict[str, Any]]:
         if answer_from_qa(dispatcher, tracker, repo):
             return []
+        redirected = meant_otherwise(dispatcher, tracker, repo, unsure=False)
+        if redirected is not None:
+            return redirected
         send_topic(dispatcher, repo, "no_answer" if asks_missing_detail(tracker, repo) else "out_of_scope")
         return []
 
@@ -75,6 +98,9 @@ class ActionRephrase(ContentAction):
     ) -> list[dict[str, Any]]:
         if answer_from_qa(dispatcher, tracker, repo):
             return []
+        redirected = meant_otherwise(dispatcher, tracker, repo, unsure=True)
+        if redirected is not None:
+            return redirected
         if asks_missing_detail(tracker, repo):
             send_topic(dispatcher, repo, "no_answer")
             return []

@@ -112,13 +112,24 @@ def _kind(tracker: Tracker, text: str) -> str | None:
     return kind if kind != "partner" else None
 
 
+def _unglued(written: str, value: str, partners: list[PartnerRecord]) -> tuple[str, str]:
+    """A partner's country or continent glued to a word ("Botswanasamarbetet")
+    names that place; anything else stays as written."""
+    folded = normalise(value)
+    for place in {p.country for p in partners} | {p.continent for p in partners}:
+        stem = normalise(place or "")
+        if len(stem) >= 4 and folded.startswith(stem) and len(folded) > len(stem) + 2:
+            return place, place
+    return written, value
+
+
 def read_filter(tracker: Tracker, partners: list[PartnerRecord]) -> Filter:
     text = tracker.latest_message.get("text") or ""
     values: dict[str, str] = {}
     for entity in latest_entities(tracker, *PLACE_ENTITIES):
-        written = as_written(tracker, entity)
+        written, value = _unglued(as_written(tracker, entity), str(entity.get("value") or ""), partners)
         if not best_match(written, partners, _names):  # "Herning" is a partner, not a place here
-            values.setdefault(written, str(entity.get("value") or written))
+            values.setdefault(written, value or written)
     for region in regions_in(text):
         values.setdefault(region.capitalize(), region)
     outside = tuple(p for p, v in values.items() if is_excluded(text, p) or is_excluded(text, v))

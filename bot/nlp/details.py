@@ -65,6 +65,18 @@ def detail_missing(question: str, answer: str) -> str | None:
     return None if gives.search(answer) or gives.search(normalise(answer)) else kind
 
 
+_COOPERATION = re.compile(
+    r"\b(samarbet\w*|samverk\w*|utbyte\w*|partner\w*|vanort\w*|natverk\w*|cooperat\w*|"
+    r"collaborat\w*|exchange\w*|twin\w*|(kontakt|projekt|contact|project)\w* (med|with))\b"
+)
+
+
+def asks_about_cooperation(question: str) -> bool:
+    """Whether the question is about working together ("har ni kontakt med …",
+    "finns det något utbyte med …"), whatever place it names."""
+    return bool(_COOPERATION.search(normalise(question)))
+
+
 def about_international_work(question: str, names: tuple[str, ...] = ()) -> bool:
     """Whether the question is about the international work (or names a partner)."""
     folded = normalise(question)

@@ -56,6 +56,11 @@ _LOCATION_WORDS = ("land", "lander", "kontinent", "varldsdel", "country", "conti
 _ADJECTIVE_ENDINGS = ("iska", "iske", "isk", "ska", "ske", "sk", "ian", "ish", "ese", "an")
 
 
+def picks_by_position(text: str) -> bool:
+    """A short message that asks for a place in a list ("det tionde då?", "sjuttonde")."""
+    return len(normalise(text).split()) <= 4 and ordinal(text) is not None
+
+
 def ordinal(text: str) -> int | None:
     """The position a follow-up asks for (1-based; LAST for "det sista"), if any."""
     words = normalise(text).split()

@@ -37,7 +37,10 @@ _SPLIT = re.compile(rf"\?\s+|\s+(?:och|samt|and)\s+(?=(?:{_QUESTION_WORDS})\b)",
 
 def without_personal_details(text: str) -> str:
     """The message without the phrases that only hold names, contact details or
-    placeholders ("jag heter Anna, mejla svaret till [E-POST]: …")."""
+    placeholders ("jag heter Anna, mejla svaret till [E-POST]: …"). A message
+    without them comes back as it is ("och det åttonde?" keeps its "och")."""
+    if not (_PERSONAL.search(text) or PLACEHOLDER_RE.search(text)):
+        return text
     focused = PLACEHOLDER_RE.sub(" ", _PERSONAL.sub(" ", text))
     focused = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", focused))
     focused = re.sub(r"\b(?:och|and)(?=[,.;:!?])", "", focused)

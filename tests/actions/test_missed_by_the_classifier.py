@@ -1,0 +1,52 @@
+"""Messages the classifier missed (fallback or out of scope) that the words settle:
+a position in the list given last, cooperation with a place, a partner's name."""
+from actions.fallback import ActionOutOfScope, ActionRephrase
+from actions.partners import ActionPartners
+
+FOCUS_AREAS_LISTED = {"listed": {"kind": "focus_areas", "items": ["1", "2", "3", "4", "5", "6"]}}
+
+
+def test_a_position_past_the_end_of_the_list_given_last_says_how_many_there_are(turn):
+    for text in ("och det tolfte?", "nittonde", "nummer 9 tack"):
+        reply = turn(ActionRephrase(), text, "nlu_fallback", slots=FOCUS_AREAS_LISTED)
+        assert reply.text.startswith("Det finns 6 fokusområden."), text
+
+
+def test_a_position_in_the_list_given_last_names_that_item(turn):
+    reply = turn(ActionOutOfScope(), "det fjärde då", "out_of_scope", slots=FOCUS_AREAS_LISTED)
+    assert "Resurssnåla kretslopp" in reply.text and "Livslångt lärande" not in reply.text
+
+
+def test_without_a_list_a_number_is_not_taken_for_a_follow_up(turn):
+    reply = turn(ActionRephrase(), "det fjärde", "nlu_fallback")
+    assert "formulera" in reply.text
+
+
+def test_cooperation_with_a_place_is_a_partner_question_whatever_the_classifier_said(turn):
+    text = "finns det något utbyte med Lysekil"
+    for action, intent in ((ActionOutOfScope(), "out_of_scope"), (ActionRephrase(), "nlu_fallback")):
+        reply = turn(action, text, intent,
+                     message={"entities": [{"entity": "place", "value": "Lysekil", "start": 27, "end": 34}]})
+        assert reply.text.startswith("Jag har ingen information om något samarbete med Lysekil."), intent
+        assert "Herning" in reply.text
+
+
+def test_a_place_in_a_question_about_something_else_stays_out_of_scope(turn):
+    text = "när går bussen till Lysekil"
+    reply = turn(ActionOutOfScope(), text, "out_of_scope",
+                 message={"entities": [{"entity": "place", "value": "Lysekil", "start": 20, "end": 27}]})
+    assert "samarbete med" not in reply.text
+    assert "bara svara på frågor om" in reply.text
+
+
+def test_a_partner_glued_into_a_word_is_that_partner_when_the_classifier_was_unsure(turn):
+    reply = turn(ActionRephrase(), "ravennakontakten, vad är det", "nlu_fallback")
+    assert "Ravenna i Italien" in reply.text
+
+
+def test_a_partners_country_glued_into_a_word_filters_by_that_country(turn):
+    text = "italiensamarbetet"
+    reply = turn(ActionPartners(), text, "ask_partners",
+                 message={"entities": [{"entity": "country", "value": text, "start": 0, "end": len(text)}]})
+    assert reply.text.startswith("Samarbetsparter i Italien:")
+    assert "Ravenna" in reply.text and "ingen information" not in reply.text
