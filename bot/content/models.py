@@ -126,8 +126,6 @@ class User(Base):
     password_hash = Column(String(255), nullable=False)
     role = Column(String(20), nullable=False, default="redaktör")
     active = Column(Boolean, nullable=False, default=True)
-    failed_logins = Column(Integer, nullable=False, default=0)
-    locked_until = Column(DateTime, nullable=True)
     session_epoch = Column(Integer, nullable=False, default=0)
     created_at = Column(DateTime, nullable=False, default=_now)
     last_login_at = Column(DateTime, nullable=True)
