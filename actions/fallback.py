@@ -42,19 +42,25 @@ def previous_intent(tracker: Tracker) -> str:
     return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name") or "" if len(users) > 1 else ""
 
 
+PARTNER_INTENTS = {"ask_partner", "ask_partners", "ask_partner_country", "inform_partner", "select_item"}
+
+
 def meant_otherwise(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
                     unsure: bool) -> list[dict[str, Any]] | None:
     """Answer a message the classifier missed but the words settle, else None:
     a position in the list given last ("det tionde då?"), or cooperation with a
     place ("har ni kontakt med Ystad"). When it was only unsure (`unsure`), a
-    partner's name alone settles it too ("danmarkskontakten, berätta")."""
+    partner's name alone settles it too ("danmarkskontakten, berätta"), and so
+    does a place just after a partner question ("och afrika?")."""
     text = tracker.latest_message.get("text") or ""
     if tracker.get_slot(LISTED_SLOT) and picks_by_position(text):
         return ActionSelectItem().answer(dispatcher, tracker, repo)
     places = latest_entities(tracker, *PLACE_ENTITIES)
     partners = repo.partners()
     named = unsure and (find_partner(tracker, partners)[0] or compound_partner(text, partners))
-    if named or (places and asks_about_cooperation(text)):
+    # "och afrika?" right after a partner question narrows that question
+    narrows = unsure and len(text.split()) <= 4 and previous_intent(tracker) in PARTNER_INTENTS
+    if named or (places and (narrows or asks_about_cooperation(text))):
         return ActionPartner().answer(dispatcher, tracker, repo)
     return None
 

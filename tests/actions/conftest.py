@@ -14,6 +14,7 @@ def make_tracker(
     entities: tuple[tuple[str, str], ...] = (),
     slots: dict[str, Any] | None = None,
     message: dict[str, Any] | None = None,
+    events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
     """A tracker whose latest message is `text`; `message` adds to it (spans, ranking, metadata)."""
     return Tracker(
@@ -25,7 +26,7 @@ def make_tracker(
             "entities": [{"entity": name, "value": value} for name, value in entities],
             **(message or {}),
         },
-        events=[],
+        events=events or [],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -56,7 +57,7 @@ class Turn:
 def turn(repo):
     """Run an action on a turn against the seeded test store."""
 
-    def run(action: Action, text: str, intent: str, entities=(), slots=None, message=None) -> Turn:
-        return Turn(action, make_tracker(text, intent, tuple(entities), slots, message))
+    def run(action: Action, text: str, intent: str, entities=(), slots=None, message=None, events=None) -> Turn:
+        return Turn(action, make_tracker(text, intent, tuple(entities), slots, message, events))
 
     return run

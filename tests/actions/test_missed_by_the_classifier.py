@@ -50,3 +50,16 @@ def test_a_partners_country_glued_into_a_word_filters_by_that_country(turn):
                  message={"entities": [{"entity": "country", "value": text, "start": 0, "end": len(text)}]})
     assert reply.text.startswith("Samarbetsparter i Italien:")
     assert "Ravenna" in reply.text and "ingen information" not in reply.text
+
+
+def test_a_short_place_just_after_a_partner_question_narrows_it(turn):
+    partner_question = {"event": "user", "text": "har ni samarbete med kina",
+                        "parse_data": {"intent": {"name": "ask_partner", "confidence": 0.9}}}
+    follow_up = {"event": "user", "text": "och afrika?",
+                 "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}}}
+    entities = [{"entity": "continent", "value": "Afrika", "start": 4, "end": 10}]
+    reply = turn(ActionRephrase(), "och afrika?", "nlu_fallback",
+                 message={"entities": entities}, events=[partner_question, follow_up])
+    assert "Chobe District Council" in reply.text and "Herning" not in reply.text
+    alone = turn(ActionRephrase(), "och afrika?", "nlu_fallback", message={"entities": entities})
+    assert "formulera" in alone.text  # nothing to narrow: ask again
