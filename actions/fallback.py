@@ -42,6 +42,9 @@ def previous_intent(tracker: Tracker) -> str:
     return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name") or "" if len(users) > 1 else ""
 
 
+# "finns det något utbyte med Ystad" is a partner question; "Kan barnet ha kontakt
+# med sina föräldrar efter en vårdnadsöverflyttning?" is not (external set).
+COOPERATION_MAX_WORDS = 8
 PARTNER_INTENTS = {"ask_partner", "ask_partners", "ask_partner_country", "inform_partner", "select_item"}
 
 
@@ -60,7 +63,9 @@ def meant_otherwise(dispatcher: CollectingDispatcher, tracker: Tracker, repo: Co
     named = unsure and (find_partner(tracker, partners)[0] or compound_partner(text, partners))
     # "och afrika?" right after a partner question narrows that question
     narrows = unsure and len(text.split()) <= 4 and previous_intent(tracker) in PARTNER_INTENTS
-    if named or (places and (narrows or asks_about_cooperation(text))):
+    # a long message that mentions working with someone is usually about something else
+    cooperation = len(text.split()) <= COOPERATION_MAX_WORDS and asks_about_cooperation(text)
+    if named or (places and (narrows or cooperation)):
         return ActionPartner().answer(dispatcher, tracker, repo)
     return None
 

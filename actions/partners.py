@@ -6,6 +6,7 @@ staff add is found at once, and a place the store does not know gets an honest
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -91,6 +92,9 @@ class Filter:
     values: dict[str, str]    # as written → the place's stored or canonical name
     others_than: tuple[PartnerRecord, ...]  # "förutom Herning"
     kind: str | None
+    # The one town or country asked about as a partner ("samarbetar ni med
+    # Tyskland", "har ni en vänort i Spanien"), not as where partners are.
+    unknown_place: str | None = None
 
     @property
     def by_place(self) -> bool:
@@ -126,16 +130,24 @@ def _unglued(written: str, value: str, partners: list[PartnerRecord]) -> tuple[s
 def read_filter(tracker: Tracker, partners: list[PartnerRecord]) -> Filter:
     text = tracker.latest_message.get("text") or ""
     values: dict[str, str] = {}
+    areas: list[str] = []  # continents and regions: where partners are, never a partner
     for entity in latest_entities(tracker, *PLACE_ENTITIES):
         written, value = _unglued(as_written(tracker, entity), str(entity.get("value") or ""), partners)
         if not best_match(written, partners, _names):  # "Herning" is a partner, not a place here
             values.setdefault(written, value or written)
+            if entity.get("entity") == "continent":
+                areas.append(written)
     for region in regions_in(text):
         values.setdefault(region.capitalize(), region)
+        areas.append(region.capitalize())
     outside = tuple(p for p, v in values.items() if is_excluded(text, p) or is_excluded(text, v))
     inside = tuple(p for p in values if p not in outside)
     others = tuple(p for p in partners if any(is_excluded(text, name) for name in p.names))
-    return Filter(inside, outside, values, others, _kind(tracker, text))
+    kind = _kind(tracker, text)
+    towns = [p for p in inside if p not in areas]
+    as_partner = len(inside) == 1 and len(towns) == 1 and not outside and (
+        kind is not None or re.search(rf"\b(med|with) {re.escape(normalise(towns[0]))}\b", normalise(text)))
+    return Filter(inside, outside, values, others, kind, towns[0] if as_partner else None)
 
 
 def describe_one(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
@@ -173,6 +185,10 @@ def send_listing(dispatcher: CollectingDispatcher, tracker: Tracker, repo: Conte
         # The page names contacts without saying what kind they are: say so plainly.
         chosen = partners
         send_partners(dispatcher, repo, repo.text(missing, **values), chosen)
+    elif wanted.unknown_place:
+        chosen = partners
+        send_partners(dispatcher, repo, f"{repo.text('partner_unknown', namn=wanted.unknown_place)} "
+                                        f"{repo.text('partners_known')}", chosen)
     elif heading == "partners_other_than":
         send_cited(dispatcher, repo, repo.text(missing, **values), [p.provenance for p in wanted.others_than])
     else:

@@ -63,3 +63,19 @@ def test_a_short_place_just_after_a_partner_question_narrows_it(turn):
     assert "Chobe District Council" in reply.text and "Herning" not in reply.text
     alone = turn(ActionRephrase(), "och afrika?", "nlu_fallback", message={"entities": entities})
     assert "formulera" in alone.text  # nothing to narrow: ask again
+
+
+def test_a_long_question_that_mentions_contact_with_a_place_stays_out_of_scope(turn):
+    text = "hur får mitt barn kontakt med sina kusiner i Norge efter flytten till en ny stad"
+    reply = turn(ActionOutOfScope(), text, "out_of_scope",
+                 message={"entities": [{"entity": "country", "value": "Norge", "start": 45, "end": 50}]})
+    assert "bara svara på frågor om" in reply.text and "Herning" not in reply.text
+
+
+def test_a_country_without_partners_in_a_list_question_is_an_unknown_place(turn):
+    reply = turn(ActionPartners(), "samarbetar kommunen med tyskland", "ask_partners",
+                 message={"entities": [{"entity": "country", "value": "Tyskland", "start": 24, "end": 32}]})
+    assert reply.text.startswith("Jag har ingen information om något samarbete med Tyskland.")
+    continent = turn(ActionPartners(), "vilka partner har ni i asien", "ask_partners",
+                     message={"entities": [{"entity": "continent", "value": "Asien", "start": 23, "end": 28}]})
+    assert continent.text.startswith("Jag har ingen information om samarbetsparter i Asien.")
