@@ -452,7 +452,7 @@ class ProdStack(Stack):
         for group in (backends, front):
             for service in group:
                 say(f"… starting the {service.label}")
-                self._launch(service)
+                self.launch(service)
             self._wait_until_up(group, say, timeout)
 
     MAX_RESTARTS = 5  # within RESTART_WINDOW seconds, then give up
@@ -474,7 +474,7 @@ class ProdStack(Stack):
                     raise RuntimeError(f"{service.label} keeps failing; see {self.log_path(service)}")
                 history.append(now)
                 say(f"! {service.label} exited (code {code}); restarting")
-                self._launch(service)
+                self.launch(service)
             time.sleep(1)
 
 

@@ -6,6 +6,7 @@ and the tail of its log is shown.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -114,16 +115,16 @@ class Stack:
         """Start every service and wait until each answers its health check."""
         for service in self.services:
             say(f"… starting the {service.label}")
-            self._launch(service)
+            self.launch(service)
         self._wait_until_up(self.services, say, timeout)
 
     def restart(self, name: str, timeout: float = 240) -> None:
         """Start one stopped service again (tests of failure and recovery)."""
         service = next(s for s in self.services if s.name == name)
-        self._launch(service)
+        self.launch(service)
         self._wait_until_up([service], lambda _message: None, timeout)
 
-    def _launch(self, service: Service) -> None:
+    def launch(self, service: Service) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         path = self.log_path(service)
         with open(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE), "ab") as log:
@@ -139,21 +140,27 @@ class Stack:
         while waiting:
             for service in list(waiting):
                 self._check_alive(service)
-                if is_up(service.wait_url):
+                if self.is_ready(service):
                     say(f"✓ {service.label} is up ({time.monotonic() - started:.0f} s)")
                     waiting.remove(service)
             if waiting and time.monotonic() - started > timeout:
                 raise RuntimeError(f"{waiting[0].label} started too slowly; see {self.log_path(waiting[0])}")
             time.sleep(0.5)
 
+    def is_ready(self, service: Service) -> bool:
+        return is_up(service.wait_url)
+
     def log_path(self, service: Service) -> Path:
         return LOG_DIR / f"{self.settings.log_prefix}{service.name}.log"
+
+    def log_tail(self, service: Service, lines: int = 25) -> str:
+        """The end of a service's log, without the libraries' known warnings."""
+        return "\n".join(without_known(self.log_path(service).read_text(errors="replace").splitlines())[-lines:])
 
     def _check_alive(self, service: Service) -> None:
         code = self.processes[service.name].poll()
         if code is not None:
-            tail = without_known(self.log_path(service).read_text(errors="replace").splitlines())[-25:]
-            raise RuntimeError(f"{service.label} exited with code {code}:\n" + "\n".join(tail))
+            raise RuntimeError(f"{service.label} exited with code {code}:\n{self.log_tail(service)}")
 
     def watch(self) -> None:
         """Block until a process dies (raises) or the stack is stopped."""
@@ -163,9 +170,10 @@ class Stack:
             time.sleep(1)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
-        """Kill one service abruptly (fault tests); `restart` brings it back."""
+        """Kill one service and whatever it started, even when it has died itself (a
+        crashed Rasa's Sanic workers live on); `restart` or `launch` brings it back."""
         process = self.processes.pop(name)
-        if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):  # the whole group has gone already
             os.killpg(process.pid, sig)
         process.wait()
 
