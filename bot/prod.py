@@ -32,8 +32,6 @@ import re
 import shutil
 import sys
 import tempfile
-import time
-from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -438,13 +436,12 @@ def prepare(settings: ProdSettings, say=print) -> None:
     write_nginx_config(settings)
 
 
-# ---------------------------------------------------------------- supervision
+# ---------------------------------------------------------------- running
 
 
 class ProdStack(Stack):
-    """A Stack that starts nginx only once every backend is ready (so nginx's passive
-    health checks never see a replica that is still loading its model), and that
-    restarts a crashed process instead of stopping everything."""
+    """A Stack that starts nginx only once every backend is ready, so that nginx's passive
+    health checks never see a replica that is still loading its model."""
 
     def start(self, say=print, timeout: float = 240) -> None:
         backends = [s for s in self.services if s.name != "nginx"]
@@ -454,28 +451,6 @@ class ProdStack(Stack):
                 say(f"… starting the {service.label}")
                 self.launch(service)
             self._wait_until_up(group, say, timeout)
-
-    MAX_RESTARTS = 5  # within RESTART_WINDOW seconds, then give up
-    RESTART_WINDOW = 300
-
-    def supervise(self, say=print) -> None:
-        restarts: dict[str, deque] = {}
-        while True:
-            for service in self.services:
-                process = self.processes.get(service.name)
-                if process is not None and process.poll() is None:
-                    continue
-                code = None if process is None else process.returncode
-                now = time.monotonic()
-                history = restarts.setdefault(service.name, deque())
-                while history and now - history[0] > self.RESTART_WINDOW:
-                    history.popleft()
-                if len(history) >= self.MAX_RESTARTS:
-                    raise RuntimeError(f"{service.label} keeps failing; see {self.log_path(service)}")
-                history.append(now)
-                say(f"! {service.label} exited (code {code}); restarting")
-                self.launch(service)
-            time.sleep(1)
 
 
 def load_dotenv(path: Path = ROOT / ".env") -> None:
@@ -510,9 +485,8 @@ def run(settings: ProdSettings) -> int:
             f"  Chat over REST:  POST {settings.url}/webhooks/rest/webhook\n"
             f"  Readiness: " + ", ".join(s.wait_url for s in stack.services) + "\n"
             f"  Logs (JSON): {LOG_DIR}/{settings.log_prefix}*.log\n"
-            "Crashed processes are restarted. Press Ctrl-C to stop."
+            "A process that crashes is restarted. Press Ctrl-C to stop."
         ),
-        stack.supervise,
     )
 
 

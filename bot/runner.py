@@ -1,8 +1,9 @@
 """Starts and supervises the processes of the local stack (`make run`).
 
 Each process logs to `var/log/<name>.log`; the terminal shows progress only.
-Ctrl-C (or SIGTERM) stops every process; if one dies, the others are stopped
-and the tail of its log is shown.
+Ctrl-C (or SIGTERM) stops every process. One that dies while the stack runs is
+restarted (bot/supervisor.py); one that dies while starting stops the stack
+with the tail of its log, since it would only fail again.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from bot.filemodes import FILE_MODE, report
 from bot.library_warnings import without_known
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
 from bot.settings import TELEMETRY_OFF, StackSettings
+from bot.supervisor import Supervisor
 
 LOG_DIR = VAR_DIR / "log"
 
@@ -162,13 +164,6 @@ class Stack:
         if code is not None:
             raise RuntimeError(f"{service.label} exited with code {code}:\n{self.log_tail(service)}")
 
-    def watch(self) -> None:
-        """Block until a process dies (raises) or the stack is stopped."""
-        while True:
-            for service in self.services:
-                self._check_alive(service)
-            time.sleep(1)
-
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Kill one service and whatever it started, even when it has died itself (a
         crashed Rasa's Sanic workers live on); `restart` or `launch` brings it back."""
@@ -204,10 +199,10 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve_until_stopped(stack: Stack, banner: Callable[[], str], keep_running: Callable[[], None]) -> int:
-    """Start the stack, print where to reach it, run until Ctrl-C or SIGTERM.
+def serve_until_stopped(stack: Stack, banner: Callable[[], str]) -> int:
+    """Start the stack, print where to reach it, restart what crashes, run until Ctrl-C or SIGTERM.
 
-    Shared by `make run` and `make run-prod`; 1 when a process fails."""
+    Shared by `make run` and `make run-prod`; 1 when a process fails to start or keeps failing."""
     for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: it is ignored in background jobs
         signal.signal(signum, _interrupt)
     print(report(), flush=True)
@@ -215,7 +210,7 @@ def serve_until_stopped(stack: Stack, banner: Callable[[], str], keep_running: C
         try:
             stack.start()
             print(banner(), flush=True)
-            keep_running()
+            Supervisor(stack).run()
         except KeyboardInterrupt:
             print("\nStopping every process …", flush=True)
         except RuntimeError as error:
@@ -240,7 +235,7 @@ def banner(settings: StackSettings) -> str:
         f"  2. Log in to the staff portal, {settings.portal_url}/admin/, to edit the answers;\n"
         "     admins also add staff (role redaktör) and review conversations there.\n"
         f"  3. Ask the bot something at {settings.portal_url}/ and find the conversation under Samtal.\n"
-        "Press Ctrl-C to stop."
+        "A process that crashes is restarted. Press Ctrl-C to stop."
     )
 
 
@@ -248,4 +243,4 @@ def run_stack() -> int:
     """`make run`: start everything, show where to chat and what to do next, stop on Ctrl-C."""
     settings = StackSettings()
     stack = Stack(stack_services(settings), settings)
-    return serve_until_stopped(stack, lambda: banner(settings), stack.watch)
+    return serve_until_stopped(stack, lambda: banner(settings))
