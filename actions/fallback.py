@@ -8,20 +8,22 @@ a moment ago is found on the next message, without retraining.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import LISTED_SLOT, ContentAction, latest_entities, send_topic, suggestion_label
+from actions.base import LISTED_SLOT, ContentAction, as_written, latest_entities, send_topic, suggestion_label
 from actions.lists import ActionSelectItem
 from actions.partners import PLACE_ENTITIES, ActionPartner, compound_partner, find_partner
 from actions.replies import send_text, topic_buttons
 from actions.staff_answers import answer_from_qa
 from bot.content import retrieval
+from bot.content.matching import normalise
 from bot.content.repository import ContentRepository
-from bot.nlp.details import about_international_work, asks_about_cooperation, detail_asked
+from bot.nlp.details import about_international_work, asks_about_cooperation, cooperates_with, detail_asked
 from bot.nlp.followups import picks_by_position
 
 
@@ -45,26 +47,31 @@ def previous_intent(tracker: Tracker) -> str:
 # "finns det något utbyte med Ystad" is a partner question; "Kan barnet ha kontakt
 # med sina föräldrar efter en vårdnadsöverflyttning?" is not (external set).
 COOPERATION_MAX_WORDS = 8
+FOLLOW_UP_WORDS = re.compile(r"^(och|men|a)\b|\b(fler|flera|andra|ocksa|da)\b")
 PARTNER_INTENTS = {"ask_partner", "ask_partners", "ask_partner_country", "inform_partner", "select_item"}
 
 
 def meant_otherwise(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
                     unsure: bool) -> list[dict[str, Any]] | None:
-    """Answer a message the classifier missed but the words settle, else None:
-    a position in the list given last ("det tionde då?"), or cooperation with a
-    place ("har ni kontakt med Ystad"). When it was only unsure (`unsure`), a
-    partner's name alone settles it too ("danmarkskontakten, berätta"), and so
-    does a place just after a partner question ("och afrika?")."""
+    """Answer a message the classifier missed but its words settle, else None:
+    a position in the list given last ("det tionde då?"); working with a
+    partner or a place ("har ni kontakt med Ystad", "… samarbetar med herning");
+    a short place just after a partner question ("och afrika?", "finns det fler
+    i asien?"). When the classifier was only unsure (`unsure`), a partner's name
+    alone settles it ("danmarkskontakten, berätta")."""
     text = tracker.latest_message.get("text") or ""
     if tracker.get_slot(LISTED_SLOT) and picks_by_position(text):
         return ActionSelectItem().answer(dispatcher, tracker, repo)
     places = latest_entities(tracker, *PLACE_ENTITIES)
     partners = repo.partners()
-    named = unsure and (find_partner(tracker, partners)[0] or compound_partner(text, partners))
-    # "och afrika?" right after a partner question narrows that question
-    narrows = unsure and len(text.split()) <= 4 and previous_intent(tracker) in PARTNER_INTENTS
+    partner = find_partner(tracker, partners)[0] or compound_partner(text, partners)
+    named = partner is not None and (unsure or any(cooperates_with(text, name) for name in partner.names))
+    # "och afrika?", "finns det fler i asien?" right after a partner question narrow that question
+    narrows = (len(text.split()) <= 5 and previous_intent(tracker) in PARTNER_INTENTS
+               and (unsure or bool(FOLLOW_UP_WORDS.search(normalise(text)))))
     # a long message that mentions working with someone is usually about something else
-    cooperation = len(text.split()) <= COOPERATION_MAX_WORDS and asks_about_cooperation(text)
+    cooperation = (len(text.split()) <= COOPERATION_MAX_WORDS and asks_about_cooperation(text)) or any(
+        cooperates_with(text, as_written(tracker, place)) for place in places)
     if named or (places and (narrows or cooperation)):
         return ActionPartner().answer(dispatcher, tracker, repo)
     return None

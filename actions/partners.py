@@ -95,6 +95,12 @@ class Filter:
     # The one town or country asked about as a partner ("samarbetar ni med
     # Tyskland", "har ni en vänort i Spanien"), not as where partners are.
     unknown_place: str | None = None
+    areas: tuple[str, ...] = ()  # the places that are continents or regions ("Asien", "Norden")
+
+    @property
+    def only_areas(self) -> bool:
+        """"vilka finns i Asien?": where partners are, not who they are."""
+        return bool(self.inside) and all(p in self.areas for p in self.inside)
 
     @property
     def by_place(self) -> bool:
@@ -147,7 +153,7 @@ def read_filter(tracker: Tracker, partners: list[PartnerRecord]) -> Filter:
     towns = [p for p in inside if p not in areas]
     as_partner = len(inside) == 1 and len(towns) == 1 and not outside and (
         kind is not None or re.search(rf"\b(med|with) {re.escape(normalise(towns[0]))}\b", normalise(text)))
-    return Filter(inside, outside, values, others, kind, towns[0] if as_partner else None)
+    return Filter(inside, outside, values, others, kind, towns[0] if as_partner else None, tuple(areas))
 
 
 def describe_one(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
@@ -307,8 +313,9 @@ class ActionPartner(ContentAction):
             dispatcher.utter_message(text=repo.text("partner_which"), buttons=[
                 {"title": p.name, "payload": f'/ask_partner_country{{"partner": "{p.name}"}}'} for p in partners])
             return []
-        if unknown is None or (wanted.by_place and any(wanted.keeps(p) for p in partners)):
-            # "samarbete?" names nobody; "Samarbetar ni med Europa?" names a place with partners.
+        if unknown is None or wanted.only_areas or (wanted.by_place and any(wanted.keeps(p) for p in partners)):
+            # "samarbete?" names nobody; "Samarbetar ni med Europa?" names a place with partners;
+            # "och i Asien?" asks where partners are.
             return send_listing(dispatcher, tracker, repo, partners, wanted)
         intro = f"{repo.text('partner_unknown', namn=unknown)} {repo.text('partners_known')}"
         send_partners(dispatcher, repo, intro, partners)

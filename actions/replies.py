@@ -66,11 +66,6 @@ class ActionSayCapabilities(TextReply):
     with_topics = True
 
 
-class ActionSayRephrase(TextReply):
-    key = "rephrase"
-    with_topics = True
-
-
 class ActionSayGoodbye(TextReply):
     key = "goodbye"
 

@@ -77,6 +77,14 @@ def asks_about_cooperation(question: str) -> bool:
     return bool(_COOPERATION.search(normalise(question)))
 
 
+def cooperates_with(question: str, place: str) -> bool:
+    """Whether the question asks about working with this place, however long it is
+    ("… har vänersborg nåt samarbete med skövde?")."""
+    return bool(place) and bool(re.search(
+        r"\b(samarbet\w*|samverk\w*|utbyte\w*|kontakt\w*|projekt\w*|cooperat\w*|contact\w*|exchange\w*) "
+        rf"(med|with|mellan)( \w+)? {re.escape(normalise(place))}\b", normalise(question)))
+
+
 def about_international_work(question: str, names: tuple[str, ...] = ()) -> bool:
     """Whether the question is about the international work (or names a partner)."""
     folded = normalise(question)

@@ -202,7 +202,7 @@ def _proper(name: str) -> bool:
 
 def _ambiguous(name: str, population: int, country: str) -> bool:
     folded = normalise(name)
-    if len(folded) < 3:
+    if len(folded) < 3 or _stop_word(name):  # "kan", "har": never a place in lower case, however large
         return True
     threshold = _AMBIGUOUS_ANY_CASE_FROM.get(country, _AMBIGUOUS_ANY_CASE_FROM["*"])
     return all(word in swedish_words() for word in folded.split()) and population < threshold

@@ -79,3 +79,29 @@ def test_a_country_without_partners_in_a_list_question_is_an_unknown_place(turn)
     continent = turn(ActionPartners(), "vilka partner har ni i asien", "ask_partners",
                      message={"entities": [{"entity": "continent", "value": "Asien", "start": 23, "end": 28}]})
     assert continent.text.startswith("Jag har ingen information om samarbetsparter i Asien.")
+
+
+def test_more_in_a_continent_just_after_a_partner_question_narrows_it_even_out_of_scope(turn):
+    partner_question = {"event": "user", "text": "berätta om chobe",
+                        "parse_data": {"intent": {"name": "ask_partner", "confidence": 0.9}}}
+    follow_up = {"event": "user", "text": "finns det fler i asien?",
+                 "parse_data": {"intent": {"name": "out_of_scope", "confidence": 0.99}}}
+    entities = [{"entity": "continent", "value": "Asien", "start": 17, "end": 22}]
+    reply = turn(ActionOutOfScope(), "finns det fler i asien?", "out_of_scope",
+                 message={"entities": entities}, events=[partner_question, follow_up])
+    assert reply.text.startswith("Jag har ingen information om samarbetsparter i Asien.")
+
+
+def test_cooperation_with_a_named_place_counts_in_a_long_message_too(turn):
+    text = "vi har precis flyttat hit från Lysekil och undrar om ni har något utbyte med lysekil"
+    start = text.rindex("lysekil")
+    reply = turn(ActionOutOfScope(), text, "out_of_scope",
+                 message={"entities": [{"entity": "place", "value": "Lysekil", "start": start, "end": start + 7}]})
+    assert reply.text.startswith("Jag har ingen information om något samarbete med Lysekil.")
+
+
+def test_cooperation_with_a_partner_inside_a_message_about_someone_else(turn):
+    reply = turn(ActionOutOfScope(), "min granne undrar om kommunen samarbetar med herning", "out_of_scope")
+    assert "Herning i Danmark" in reply.text
+    travel = turn(ActionOutOfScope(), "vad blir det för väder i ravenna i helgen", "out_of_scope")
+    assert "bara svara på frågor om" in travel.text
