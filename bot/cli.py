@@ -140,7 +140,9 @@ def _logs(args: argparse.Namespace) -> int:
 
     from bot.content.db import session_factory
     from bot.content.store import migrate
-    from bot.conversations.service import ConversationService, ReviewError, parse_period, retention_days
+    from bot.conversations.errors import ReviewError
+    from bot.conversations.retention import DAY, parse_period, retention_days
+    from bot.conversations.service import ConversationService
     from bot.conversations.tracker import TrackerStore, tracker_url
     from bot.settings import StackSettings
 
@@ -152,7 +154,7 @@ def _logs(args: argparse.Namespace) -> int:
     settings = StackSettings()
     tracker = TrackerStore(tracker_url(settings.tracker_db))
     if args.dry_run:
-        conversations, events = tracker.stale(time.time() - days * 86400)
+        conversations, events = tracker.stale(time.time() - days * DAY)
         print(f"would delete {conversations} conversations ({events} events) older than {days:g} days "
               f"from {tracker.url}")
         return 0

@@ -11,13 +11,14 @@ apostrophe.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from bot.conversations.filters import STOCKHOLM
 from bot.conversations.transcript import Conversation, Line
+from bot.dates import local_iso
 
 CSV_COLUMNS = [
     "samtal", "händelse", "tid", "vem", "text", "avsikt", "säkerhet", "bästa_gissning",
@@ -27,16 +28,12 @@ WHO = {"user": "invånare", "feedback": "återkoppling", "bot": "bot"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def iso(timestamp: float) -> str:
-    return dt.datetime.fromtimestamp(timestamp, STOCKHOLM).isoformat(timespec="seconds")
-
-
-def _round(value: Optional[float]) -> Optional[float]:
+def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def line_record(line: Line) -> Dict[str, Any]:
-    record: Dict[str, Any] = {"event_id": line.event_id, "time": iso(line.at), "kind": line.kind}
+def line_record(line: Line) -> dict[str, Any]:
+    record: dict[str, Any] = {"event_id": line.event_id, "time": local_iso(line.at), "kind": line.kind}
     if line.kind == "user":
         record.update(text=line.text, intent=line.intent, confidence=_round(line.confidence),
                       button=line.payload, reply_action=line.reply_action)
@@ -51,11 +48,11 @@ def line_record(line: Line) -> Dict[str, Any]:
     return record
 
 
-def conversation_record(conversation: Conversation, review: Mapping[str, Any]) -> Dict[str, Any]:
+def conversation_record(conversation: Conversation, review: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "sender_id": conversation.sender_id,
-        "started": iso(conversation.first_at),
-        "last_activity": iso(conversation.last_at),
+        "started": local_iso(conversation.first_at),
+        "last_activity": local_iso(conversation.last_at),
         "status": review.get("status", "ny"),
         "tags": list(review.get("tags", [])),
         "note": review.get("note", ""),
@@ -67,7 +64,7 @@ def to_json(conversations: Iterable[Conversation], reviews: Mapping[str, Mapping
             filters: Mapping[str, str]) -> str:
     records = [conversation_record(c, reviews.get(c.sender_id, {})) for c in conversations]
     document = {
-        "exported": dt.datetime.now(STOCKHOLM).isoformat(timespec="seconds"),
+        "exported": local_iso(time.time()),
         "filters": dict(filters),
         "count": len(records),
         "conversations": records,
@@ -97,8 +94,8 @@ def to_csv(conversations: Iterable[Conversation], reviews: Mapping[str, Mapping[
         for line in conversation.lines:
             if line.kind not in WHO:
                 continue
-            row: List[Any] = [
-                conversation.sender_id, line.event_id, iso(line.at), WHO[line.kind],
+            row: list[Any] = [
+                conversation.sender_id, line.event_id, local_iso(line.at), WHO[line.kind],
                 line.text if line.kind != "feedback" else line.rated_text,
                 line.intent if line.kind == "user" else "",
                 line.confidence if line.kind == "user" else None,

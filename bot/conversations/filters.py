@@ -19,32 +19,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Dict, List, Mapping, Optional, Tuple
+from collections.abc import Mapping
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from bot.conversations.models import STATUSES
 from bot.conversations.transcript import Conversation, squash
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from bot.dates import day_start
 HITS = {"fallback": "Reservsvar (boten förstod inte)", "out_of_scope": "Utanför ämnet",
         "any": "Reservsvar eller utanför ämnet"}
 FEEDBACK = {"negative": "Negativ återkoppling", "positive": "Positiv återkoppling", "any": "Någon återkoppling"}
 
 
-def local_date(timestamp: float) -> dt.date:
-    return dt.datetime.fromtimestamp(timestamp, STOCKHOLM).date()
-
-
-def day_start(day: dt.date) -> float:
-    """Unix time of midnight, Swedish time, at the start of `day`."""
-    return dt.datetime.combine(day, dt.time(), STOCKHOLM).timestamp()
-
-
 DATE_ERROR = "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-27."
 
 
-def parse_date(value: str) -> Optional[dt.date]:
+def parse_date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip()) if value.strip() else None
     except ValueError:
@@ -53,21 +42,21 @@ def parse_date(value: str) -> Optional[dt.date]:
 
 @dataclass(frozen=True)
 class ConversationFilter:
-    date_from: Optional[dt.date] = None
-    date_to: Optional[dt.date] = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
     q: str = ""
     intent: str = ""
-    under: Optional[float] = None  # 0..1
+    under: float | None = None  # 0..1
     hit: str = ""
     feedback: str = ""
     status: str = ""
     tag: str = ""
-    errors: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
+    errors: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> "ConversationFilter":
         """Parsed from a query string; unusable values are dropped and reported in `errors`."""
-        errors: Dict[str, str] = {}
+        errors: dict[str, str] = {}
         values = {}
         for name, key in (("date_from", "from"), ("date_to", "to")):
             raw = (query.get(key) or "").strip()
@@ -102,7 +91,7 @@ class ConversationFilter:
     def active(self) -> bool:
         return bool(self.params())
 
-    def params(self) -> Dict[str, str]:
+    def params(self) -> dict[str, str]:
         """The filter as query parameters (only those that are set)."""
         params = {
             "from": self.date_from.isoformat() if self.date_from else "",
@@ -121,7 +110,7 @@ class ConversationFilter:
 
     # ------------------------------------------------------------ matching
 
-    def matches(self, conversation: Conversation, review: Optional[Mapping] = None) -> bool:
+    def matches(self, conversation: Conversation, review: Mapping | None = None) -> bool:
         review = review or {}
         if self.date_from or self.date_to:
             start = day_start(self.date_from) if self.date_from else float("-inf")
@@ -162,8 +151,8 @@ class ConversationFilter:
                    for line in conversation.lines if line.kind in ("user", "bot") and line.text)
 
 
-def apply(conversations: List[Conversation], reviews: Mapping[str, Mapping],
-          flt: ConversationFilter) -> List[Conversation]:
+def apply(conversations: list[Conversation], reviews: Mapping[str, Mapping],
+          flt: ConversationFilter) -> list[Conversation]:
     """The matching conversations, newest activity first."""
     found = [c for c in conversations if flt.matches(c, reviews.get(c.sender_id))]
     found.sort(key=lambda c: (c.last_at, c.last_event_id), reverse=True)

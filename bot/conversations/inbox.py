@@ -19,9 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import yaml
 
@@ -52,27 +52,27 @@ class Occurrence:
     sender_id: str
     event_id: int
     at: float
-    intent: Optional[str]
-    confidence: Optional[float]
+    intent: str | None
+    confidence: float | None
 
 
 @dataclass
 class InboxItem:
     key: str
     text: str
-    reasons: Set[str] = field(default_factory=set)
-    occurrences: List[Occurrence] = field(default_factory=list)
+    reasons: set[str] = field(default_factory=set)
+    occurrences: list[Occurrence] = field(default_factory=list)
 
     @property
     def latest(self) -> Occurrence:
         return max(self.occurrences, key=lambda o: (o.at, o.event_id))
 
     @property
-    def reason_labels(self) -> List[str]:
+    def reason_labels(self) -> list[str]:
         return [label for name, label in REASONS.items() if name in self.reasons]
 
 
-def _reasons(line: Line, threshold: float) -> Set[str]:
+def _reasons(line: Line, threshold: float) -> set[str]:
     found = set()
     if line.fallback:
         found.add("fallback")
@@ -84,11 +84,11 @@ def _reasons(line: Line, threshold: float) -> Set[str]:
     return found
 
 
-def collect(conversations: Iterable[Conversation], threshold: float = UNSURE_BELOW) -> List[InboxItem]:
+def collect(conversations: Iterable[Conversation], threshold: float = UNSURE_BELOW) -> list[InboxItem]:
     """Every inbox item, newest occurrence first."""
-    items: Dict[str, InboxItem] = {}
+    items: dict[str, InboxItem] = {}
 
-    def add(conversation: Conversation, line: Line, reasons: Set[str]) -> None:
+    def add(conversation: Conversation, line: Line, reasons: set[str]) -> None:
         if not reasons or not squash(line.text):
             return
         key = key_hash(line.text)
@@ -137,9 +137,9 @@ def plain_example(example: str) -> str:
     return _ENTITY.sub(lambda m: m.group("text"), example)
 
 
-def existing_examples(nlu_dir: Path, skip: Optional[Path] = None) -> Dict[str, str]:
+def existing_examples(nlu_dir: Path, skip: Path | None = None) -> dict[str, str]:
     """text key → intent of every example in the project's NLU files (except `skip`)."""
-    found: Dict[str, str] = {}
+    found: dict[str, str] = {}
     if not nlu_dir.is_dir():
         return found
     skip_resolved = skip.resolve() if skip else None
@@ -168,16 +168,16 @@ def existing_examples(nlu_dir: Path, skip: Optional[Path] = None) -> Dict[str, s
 @dataclass
 class Export:
     text: str
-    written: List[Tuple[str, str]]  # (intent, example)
-    skipped: List[Tuple[str, str]]  # (example, the intent it already has in the training data)
+    written: list[tuple[str, str]]  # (intent, example)
+    skipped: list[tuple[str, str]]  # (example, the intent it already has in the training data)
 
 
-def render_nlu(examples: Iterable[Tuple[str, str]], existing: Dict[str, str],
-               today: Optional[dt.date] = None) -> Export:
+def render_nlu(examples: Iterable[tuple[str, str]], existing: dict[str, str],
+               today: dt.date | None = None) -> Export:
     """Rasa 3 NLU YAML for (intent, text) pairs: each text once, none that the
     other NLU files already contain."""
-    by_intent: Dict[str, List[str]] = {}
-    seen: Set[str] = set()
+    by_intent: dict[str, list[str]] = {}
+    seen: set[str] = set()
     written, skipped = [], []
     for intent, text in examples:
         example = training_text(text)

@@ -8,11 +8,10 @@ what and when, with counts and sender ids only, never message content.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text
 
 from bot.content.models import Base
+from bot.dates import utc_now
 
 STATUSES = {"ny": "Ej granskad", "granskad": "Granskad"}
 DECISIONS = {
@@ -28,10 +27,6 @@ AUDIT_ACTIONS = {
 }
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
 class ConversationReview(Base):
     """An admin's status, tags and note for one conversation (sender id)."""
 
@@ -41,7 +36,7 @@ class ConversationReview(Base):
     tags = Column(JSON, nullable=False, default=list)
     note = Column(Text, nullable=False, default="")
     updated_by = Column(String(80), nullable=False, default="")
-    updated_at = Column(DateTime, nullable=False, default=_now)
+    updated_at = Column(DateTime, nullable=False, default=utc_now)
     reviewed_by = Column(String(80), nullable=True)
     reviewed_at = Column(DateTime, nullable=True)
 
@@ -65,7 +60,7 @@ class LearningDecision(Base):
     sender_id = Column(String(255), nullable=True)
     event_id = Column(Integer, nullable=True)
     decided_by = Column(String(80), nullable=False)
-    decided_at = Column(DateTime, nullable=False, default=_now)
+    decided_at = Column(DateTime, nullable=False, default=utc_now)
     exported_at = Column(DateTime, nullable=True)
 
 
@@ -75,7 +70,7 @@ class ReviewAudit(Base):
     __tablename__ = "review_audit"
     __table_args__ = (Index("ix_review_audit_created_at", "created_at"),)
     id = Column(Integer, primary_key=True)
-    created_at = Column(DateTime, nullable=False, default=_now)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
     username = Column(String(80), nullable=False)
     action = Column(String(20), nullable=False)
     sender_id = Column(String(255), nullable=True)

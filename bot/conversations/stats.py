@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
-from bot.conversations.filters import DATE_ERROR, day_start, local_date, parse_date
+from bot.conversations.filters import DATE_ERROR, parse_date
 from bot.conversations.transcript import Conversation, squash, text_key
+from bot.dates import day_start, local_date
 
 TOP = 10
 LITTLE_DATA_DAYS = 3  # fewer days with messages than this, and the per-day charts say little
@@ -34,7 +35,7 @@ class Day:
 class Statistics:
     date_from: dt.date
     date_to: dt.date
-    days: List[Day]
+    days: list[Day]
     conversations: int = 0
     messages: int = 0
     typed: int = 0
@@ -42,19 +43,19 @@ class Statistics:
     out_of_scope: int = 0
     positive: int = 0
     negative: int = 0
-    top_intents: List[Tuple[str, int]] = field(default_factory=list)
-    unanswered: List[Tuple[str, int]] = field(default_factory=list)
+    top_intents: list[tuple[str, int]] = field(default_factory=list)
+    unanswered: list[tuple[str, int]] = field(default_factory=list)
 
     @staticmethod
-    def _share(part: int, whole: int) -> Optional[float]:
+    def _share(part: int, whole: int) -> float | None:
         return part / whole if whole else None
 
     @property
-    def fallback_rate(self) -> Optional[float]:
+    def fallback_rate(self) -> float | None:
         return self._share(self.fallback, self.typed)
 
     @property
-    def out_of_scope_share(self) -> Optional[float]:
+    def out_of_scope_share(self) -> float | None:
         return self._share(self.out_of_scope, self.typed)
 
     @property
@@ -62,7 +63,7 @@ class Statistics:
         return self.positive + self.negative
 
     @property
-    def positive_share(self) -> Optional[float]:
+    def positive_share(self) -> float | None:
         return self._share(self.positive, self.feedback_total)
 
     @property
@@ -75,21 +76,21 @@ class Statistics:
         return self.active_days < LITTLE_DATA_DAYS
 
 
-def active_range(conversations: Iterable[Conversation]) -> Optional[Tuple[dt.date, dt.date]]:
+def active_range(conversations: Iterable[Conversation]) -> tuple[dt.date, dt.date] | None:
     """The first and the last Swedish day on which a resident sent something, if any."""
     days = [local_date(line.at) for conversation in conversations for line in conversation.lines
             if line.kind in ("user", "feedback")]
     return (min(days), max(days)) if days else None
 
 
-def period(query: Mapping[str, str], active: Optional[Tuple[dt.date, dt.date]], today: dt.date
-           ) -> Tuple[dt.date, dt.date, Dict[str, str]]:
+def period(query: Mapping[str, str], active: tuple[dt.date, dt.date] | None, today: dt.date
+           ) -> tuple[dt.date, dt.date, dict[str, str]]:
     """The period to show, from the query's `from` and `to` (YYYY-MM-DD): where one is
     missing, the first or last day that has conversations (today when there are none),
     so that the charts do not show weeks of empty days. Also the errors to show."""
     first, last = active or (today, today)
-    errors: Dict[str, str] = {}
-    chosen: Dict[str, Optional[dt.date]] = {}
+    errors: dict[str, str] = {}
+    chosen: dict[str, dt.date | None] = {}
     for key in ("from", "to"):
         raw = (query.get(key) or "").strip()
         chosen[key] = parse_date(raw)
@@ -113,17 +114,17 @@ def period(query: Mapping[str, str], active: Optional[Tuple[dt.date, dt.date]], 
 
 def compute(conversations: Iterable[Conversation], date_from: dt.date, date_to: dt.date) -> Statistics:
     start, end = day_start(date_from), day_start(date_to + dt.timedelta(days=1))
-    days: Dict[dt.date, Day] = {}
+    days: dict[dt.date, Day] = {}
     day = date_from
     while day <= date_to:
         days[day] = Day(day)
         day += dt.timedelta(days=1)
     stats = Statistics(date_from, date_to, list(days.values()))
-    senders_per_day: Dict[dt.date, Set[str]] = {d: set() for d in days}
-    senders: Set[str] = set()
+    senders_per_day: dict[dt.date, set[str]] = {d: set() for d in days}
+    senders: set[str] = set()
     intents: Counter = Counter()
     unanswered: Counter = Counter()
-    wording: Dict[str, str] = {}
+    wording: dict[str, str] = {}
     for conversation in conversations:
         for line in conversation.lines:
             if not start <= line.at < end:

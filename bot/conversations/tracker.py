@@ -18,9 +18,9 @@ of the latest session), never part of the session Rasa is appending to.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -40,7 +40,7 @@ EVENTS = sa.Table(
 CHUNK = 500  # sender ids per IN (...) clause
 
 
-def tracker_url(tracker_db: Optional[str] = None) -> str:
+def tracker_url(tracker_db: str | None = None) -> str:
     """The tracker store's SQLAlchemy URL: TRACKER_DB_URL, else the SQLite file
     `tracker_db` (a path, or already a URL), else TRACKER_DB, else var/tracker.db."""
     configured = os.environ.get("TRACKER_DB_URL", "").strip()
@@ -55,14 +55,8 @@ def tracker_url(tracker_db: Optional[str] = None) -> str:
     return f"sqlite:///{Path(tracker_db).resolve()}"
 
 
-@lru_cache(maxsize=None)
-def _engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        return sa.create_engine(url, connect_args={"timeout": 10})
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=3, connect_args={"connect_timeout": 5})
-
-
-def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    """Sender ids in groups small enough for one IN (...) clause."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -73,9 +67,17 @@ class TrackerStore:
     def __init__(self, url: str) -> None:
         self.url = url
 
-    @property
+    @cached_property
     def engine(self) -> Engine:
-        return _engine(self.url)
+        """Made on first use: a store that is never read never connects."""
+        if self.url.startswith("sqlite"):
+            return sa.create_engine(self.url, connect_args={"timeout": 10})
+        return sa.create_engine(self.url, pool_pre_ping=True, pool_size=3, connect_args={"connect_timeout": 5})
+
+    def close(self) -> None:
+        """Close the connections (the portal's cleanup; the CLI's process just ends)."""
+        if "engine" in self.__dict__:
+            self.engine.dispose()
 
     def available(self) -> bool:
         """True when Rasa has created the table (a missing SQLite file is not created)."""
@@ -88,7 +90,7 @@ class TrackerStore:
 
     # ------------------------------------------------------------ reading
 
-    def fingerprints(self) -> Dict[str, Tuple[int, int]]:
+    def fingerprints(self) -> dict[str, tuple[int, int]]:
         """sender id → (highest event id, number of events): what changed since last time."""
         if not self.available():
             return {}
@@ -97,21 +99,21 @@ class TrackerStore:
         with self.engine.connect() as connection:
             return {sender: (int(top), int(count)) for sender, top, count in connection.execute(query)}
 
-    def rows(self, senders: Iterable[str]) -> List[sa.engine.Row]:
+    def rows(self, senders: Iterable[str]) -> list[sa.engine.Row]:
         """Every event of these senders, in the order Rasa wrote them."""
         wanted = sorted(set(senders))
-        found: List[sa.engine.Row] = []
+        found: list[sa.engine.Row] = []
         if not wanted or not self.available():
             return found
         with self.engine.connect() as connection:
-            for chunk in _chunks(wanted):
+            for chunk in chunks(wanted):
                 found.extend(connection.execute(
                     sa.select(EVENTS).where(EVENTS.c.sender_id.in_(chunk)).order_by(EVENTS.c.id)
                 ))
         found.sort(key=lambda row: row.id)
         return found
 
-    def count(self, sender_id: Optional[str] = None) -> int:
+    def count(self, sender_id: str | None = None) -> int:
         if not self.available():
             return 0
         query = sa.select(sa.func.count()).select_from(EVENTS)
@@ -120,7 +122,7 @@ class TrackerStore:
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
-    def stale(self, cutoff: float) -> Tuple[int, int]:
+    def stale(self, cutoff: float) -> tuple[int, int]:
         """(conversations, events) whose last event is older than `cutoff`: what a purge deletes
         entirely (a dry run; earlier sessions of active conversations are not counted)."""
         if not self.available():
@@ -142,7 +144,7 @@ class TrackerStore:
         with self.engine.begin() as connection:
             return connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
 
-    def purge(self, cutoff: float) -> Tuple[List[str], List[str], int]:
+    def purge(self, cutoff: float) -> tuple[list[str], list[str], int]:
         """Delete what is older than `cutoff` (Unix seconds).
 
         Conversations whose last event is older are deleted entirely; of the
@@ -157,7 +159,7 @@ class TrackerStore:
             gone = [sender for (sender,) in connection.execute(
                 sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(last < cutoff)
             )]
-            for chunk in _chunks(gone):
+            for chunk in chunks(gone):
                 deleted += connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id.in_(chunk))).rowcount
 
             # Senders active since the cutoff, with events from before it: drop the

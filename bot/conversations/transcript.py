@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any
 
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -50,18 +51,18 @@ class Line:
     event_id: int
     at: float
     text: str = ""
-    intent: Optional[str] = None
-    confidence: Optional[float] = None
-    guess: Optional[str] = None
-    guess_confidence: Optional[float] = None
+    intent: str | None = None
+    confidence: float | None = None
+    guess: str | None = None
+    guess_confidence: float | None = None
     payload: bool = False
-    action: Optional[str] = None
-    policy: Optional[str] = None
-    buttons: List[str] = field(default_factory=list)
-    feedback: Optional[str] = None
-    rated_event_id: Optional[int] = None
+    action: str | None = None
+    policy: str | None = None
+    buttons: list[str] = field(default_factory=list)
+    feedback: str | None = None
+    rated_event_id: int | None = None
     rated_text: str = ""
-    reply_action: Optional[str] = None  # the first action the bot ran for this message
+    reply_action: str | None = None  # the first action the bot ran for this message
 
     @property
     def typed(self) -> bool:
@@ -69,11 +70,11 @@ class Line:
         return self.kind == "user" and not self.payload
 
     @property
-    def best_intent(self) -> Optional[str]:
+    def best_intent(self) -> str | None:
         return self.guess if self.intent == FALLBACK_INTENT and self.guess else self.intent
 
     @property
-    def best_confidence(self) -> Optional[float]:
+    def best_confidence(self) -> float | None:
         """The classifier's own confidence in its best real intent."""
         if self.intent == FALLBACK_INTENT and self.guess_confidence is not None:
             return self.guess_confidence
@@ -92,35 +93,35 @@ class Line:
 @dataclass
 class Conversation:
     sender_id: str
-    lines: List[Line]
+    lines: list[Line]
     event_count: int
     first_at: float
     last_at: float
     last_event_id: int
 
     @property
-    def messages(self) -> List[Line]:
+    def messages(self) -> list[Line]:
         """The resident's messages and button clicks (not the feedback clicks)."""
         return [line for line in self.lines if line.kind == "user"]
 
     @property
-    def typed(self) -> List[Line]:
+    def typed(self) -> list[Line]:
         return [line for line in self.lines if line.typed]
 
     @property
-    def bot_lines(self) -> List[Line]:
+    def bot_lines(self) -> list[Line]:
         return [line for line in self.lines if line.kind == "bot"]
 
     @property
-    def feedback(self) -> List[Line]:
+    def feedback(self) -> list[Line]:
         return [line for line in self.lines if line.kind == "feedback"]
 
     @property
-    def intents(self) -> List[str]:
+    def intents(self) -> list[str]:
         return sorted({line.intent for line in self.messages if line.intent})
 
     @property
-    def min_confidence(self) -> Optional[float]:
+    def min_confidence(self) -> float | None:
         """The lowest confidence of any message the resident typed."""
         values = [line.best_confidence for line in self.typed if line.best_confidence is not None]
         return min(values) if values else None
@@ -146,17 +147,17 @@ class Conversation:
         typed = self.typed
         return typed[0].text if typed else (self.messages[0].text if self.messages else "")
 
-    def line(self, event_id: int) -> Optional[Line]:
+    def line(self, event_id: int) -> Line | None:
         return next((line for line in self.lines if line.event_id == event_id), None)
 
-    def rated_message(self, feedback: Line) -> Optional[Line]:
+    def rated_message(self, feedback: Line) -> Line | None:
         """The resident's typed message that led to the rated reply."""
         limit = feedback.rated_event_id or feedback.event_id
         before = [line for line in self.lines if line.typed and line.event_id < limit]
         return before[-1] if before else None
 
 
-def _load(data: Optional[str]) -> Dict[str, Any]:
+def _load(data: str | None) -> dict[str, Any]:
     try:
         value = json.loads(data or "{}")
     except (TypeError, ValueError):
@@ -164,14 +165,14 @@ def _load(data: Optional[str]) -> Dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _float(value: Any) -> Optional[float]:
+def _float(value: Any) -> float | None:
     try:
         return None if value is None else float(value)
     except (TypeError, ValueError):
         return None
 
 
-def _feedback_value(event: Dict[str, Any]) -> Optional[str]:
+def _feedback_value(event: dict[str, Any]) -> str | None:
     metadata = event.get("metadata") or {}
     given = metadata.get("feedback") if isinstance(metadata, dict) else None
     value = given.get("value") if isinstance(given, dict) else None
@@ -182,14 +183,14 @@ def _feedback_value(event: Dict[str, Any]) -> Optional[str]:
     return value if value in FEEDBACK_VALUES else None
 
 
-def _rated_text(event: Dict[str, Any]) -> str:
+def _rated_text(event: dict[str, Any]) -> str:
     metadata = event.get("metadata") or {}
     given = metadata.get("feedback") if isinstance(metadata, dict) else None
     text = given.get("bot_text") if isinstance(given, dict) else None
     return text if isinstance(text, str) else ""
 
 
-def _user_line(row: Any, event: Dict[str, Any]) -> Line:
+def _user_line(row: Any, event: dict[str, Any]) -> Line:
     parse = event.get("parse_data") or {}
     intent = parse.get("intent") or {}
     text = event.get("text") or ""
@@ -210,7 +211,7 @@ def _user_line(row: Any, event: Dict[str, Any]) -> Line:
     return line
 
 
-def _link_feedback(lines: List[Line]) -> None:
+def _link_feedback(lines: list[Line]) -> None:
     """Point each feedback at the bot line it rates (by the text the widget sent)."""
     for index, line in enumerate(lines):
         if line.kind != "feedback":
@@ -227,9 +228,9 @@ def _link_feedback(lines: List[Line]) -> None:
             line.rated_text = line.rated_text or match.text
 
 
-def _link_replies(lines: List[Line]) -> None:
+def _link_replies(lines: list[Line]) -> None:
     """Note on each resident message the first action the bot ran for it."""
-    current: Optional[Line] = None
+    current: Line | None = None
     for line in lines:
         if line.kind == "user":
             current = line
@@ -242,7 +243,7 @@ def _link_replies(lines: List[Line]) -> None:
 
 def build(sender_id: str, rows: Iterable[Any]) -> Conversation:
     """A conversation from its event rows (ordered by id)."""
-    lines: List[Line] = []
+    lines: list[Line] = []
     count, first, last, top = 0, None, None, 0
     for row in rows:
         count += 1

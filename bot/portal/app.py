@@ -3,7 +3,6 @@ page (public.py) and the staff and admin pages under /admin (admin/)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import aiohttp_jinja2
 import jinja2
@@ -12,20 +11,24 @@ from aiohttp import web
 from bot import security_headers
 from bot.content.db import session_factory
 from bot.content.editor import ContentEditor
+from bot.content.repository import ContentRepository
 from bot.portal import admin, public
 from bot.portal.auth import UserStore
+from bot.portal.keys import CONTENT_KEY, SETTINGS_KEY
 from bot.settings import StackSettings
 
 PORTAL_DIR = Path(__file__).resolve().parent
 
 
-def create_app(settings: StackSettings | None = None, *, secret_key: Optional[str] = None,
-               user_store: Optional[UserStore] = None) -> web.Application:
+def create_app(settings: StackSettings | None = None, *, secret_key: str | None = None,
+               user_store: UserStore | None = None) -> web.Application:
     """The portal; `secret_key` (a Fernet key) overrides PORTAL_SECRET_KEY and
     var/portal_secret.key, and `user_store` the default argon2 parameters (tests)."""
     settings = settings or StackSettings()
+    sessions = session_factory(settings.database_url)
     app = web.Application(client_max_size=2 * 1024 * 1024)
-    app["settings"] = settings
+    app[SETTINGS_KEY] = settings
+    app[CONTENT_KEY] = ContentRepository(sessions)
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(PORTAL_DIR / "templates"),
@@ -33,7 +36,6 @@ def create_app(settings: StackSettings | None = None, *, secret_key: Optional[st
     )
     security_headers.setup(app, settings.public_rasa_url)
     public.setup(app)
-    sessions = session_factory(settings.database_url)
     admin.setup(app, ContentEditor(sessions), user_store or UserStore(sessions), secret_key)
     return app
 

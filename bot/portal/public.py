@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
+
+from bot.content.records import swedish_date
+from bot.portal.keys import SETTINGS_KEY, site
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 @aiohttp_jinja2.template("demo.html")
-async def demo_page(request: web.Request) -> Dict[str, Any]:
-    settings = request.app["settings"]
-    return {"bot_url": settings.public_rasa_url}
+async def demo_page(request: web.Request) -> dict[str, Any]:
+    """A page like the municipality's own, with its name and date from the store."""
+    page = await site(request)
+    return {"bot_url": request.app[SETTINGS_KEY].public_rasa_url, "municipality": page.municipality,
+            "last_updated": page.last_updated, "swedish_date": swedish_date}
 
 
 async def favicon(_request: web.Request) -> web.FileResponse:

@@ -13,7 +13,7 @@ import yaml
 from bot.content.db import session_factory
 from bot.content.editor import QA, ContentEditor, domain_intents
 from bot.conversations.inbox import existing_examples, render_nlu, training_text
-from bot.conversations.service import ReviewError
+from bot.conversations.errors import ReviewError
 from bot.paths import ROOT
 
 INTENTS = [i for i in domain_intents() if i != "nlu_fallback"]

@@ -8,8 +8,10 @@ import json
 
 import pytest
 
+from bot.conversations.errors import ReviewError
 from bot.conversations.filters import ConversationFilter
-from bot.conversations.service import ReviewError, parse_period, parse_tags
+from bot.conversations.retention import parse_period
+from bot.conversations.reviews import parse_tags
 from bot.conversations.tracker import TrackerStore
 from tests.conversations.conftest import ALL, NETWORKS, at
 

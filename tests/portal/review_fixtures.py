@@ -36,7 +36,6 @@ from tests.portal.admin_fixtures import _CSRF, ADMIN, EDITOR, FAST_HASHER, users
 def review_app(content_url, tracker_path, user_store, nlu_path) -> web.Application:
     settings = StackSettings(database_url=content_url, tracker_db=str(tracker_path))
     app = create_app(settings, secret_key=Fernet.generate_key().decode(), user_store=user_store)
-    review.setup(app)  # a no-op once the admin package registers the review routes itself
     app[review.NLU_PATH_KEY] = str(nlu_path)
     return app
 

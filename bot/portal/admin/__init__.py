@@ -6,22 +6,19 @@ the tests walk it, so a new route cannot be added without a role.
 """
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Tuple
-
 from aiohttp import web
 
 from bot.content.editor import KINDS, ContentEditor
 from bot.portal import security
 from bot.portal.admin import account, content, review, transfer, users
-from bot.portal.admin.common import forbidden
+from bot.portal.admin.common import Route, forbidden
 from bot.portal.auth import UserStore
 
 KIND = "{kind:" + "|".join(KINDS) + "}"
 ID = r"{id:\d+}"
 ENTRY = r"{entry:\d+}"
 
-Route = Tuple[str, str, Callable, Optional[str]]
-ROUTES: List[Route] = [
+ROUTES: list[Route] = [
     ("GET", "/admin/login", account.login_form, None),
     ("POST", "/admin/login", account.login, None),
     ("POST", "/admin/logout", account.logout, "redaktör"),
@@ -58,9 +55,10 @@ async def _slash(_request: web.Request) -> web.StreamResponse:
 
 
 def setup(app: web.Application, editor: ContentEditor, user_store: UserStore,
-          secret_key: Optional[str] = None) -> None:
-    """Register the admin routes, sessions and the security middleware."""
+          secret_key: str | None = None) -> None:
+    """Register the admin routes, sessions, the security middleware and the review's service."""
     app[account.EDITOR_KEY] = editor
+    app.cleanup_ctx.append(review.conversation_service)
     roles = {}
     for method, path, handler, role in ROUTES:
         route = app.router.add_route(method, path, handler)

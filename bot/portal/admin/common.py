@@ -3,27 +3,24 @@ messages, form values and Swedish dates."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Mapping, Optional
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
 from bot.content.editor import KINDS, Field
-from bot.content.records import SWEDISH_MONTHS
+from bot.dates import from_utc, swedish_moment
+from bot.portal.keys import site
 from bot.portal.security import csrf_token, current_user
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-SITE_NAME = "Redaktörsportalen – Vänersborgs kommuns chattbot"
+Route = tuple[str, str, Callable, str | None]  # method, path, handler, the role it needs (None: public)
 
 
-def swedish_time(moment: Optional[dt.datetime]) -> str:
+def swedish_time(moment: dt.datetime | None) -> str:
     """'27 november 2026 kl. 14.05' in Swedish time, from a naive UTC stamp."""
-    if moment is None:
-        return "–"
-    local = moment.replace(tzinfo=dt.timezone.utc).astimezone(STOCKHOLM)
-    return f"{local.day} {SWEDISH_MONTHS[local.month - 1]} {local.year} kl. {local:%H.%M}"
+    return swedish_moment(from_utc(moment)) if moment is not None else "–"
 
 
 def form_value(field: Field, value: Any) -> str:
@@ -57,8 +54,8 @@ async def render(request: web.Request, template: str, context: Mapping[str, Any]
                  status: int = 200) -> web.Response:
     """A page in the admin layout: user, navigation, CSRF token and flash message."""
     session = await get_session(request)
-    page: Dict[str, Any] = {
-        "site_name": SITE_NAME,
+    page: dict[str, Any] = {
+        "municipality": (await site(request)).municipality,
         "user": current_user(request),
         "csrf_token": csrf_token(session),
         "flash": session.pop("flash", None),
@@ -82,7 +79,7 @@ async def forbidden(request: web.Request, title: str, message: str) -> web.Respo
     return await error_page(request, title, message, 403)
 
 
-async def form_data(request: web.Request) -> Dict[str, str]:
+async def form_data(request: web.Request) -> dict[str, str]:
     """The posted form's text fields (files are left out)."""
     form = await request.post()
     return {key: value for key, value in form.items() if isinstance(value, str)}

@@ -1,40 +1,36 @@
 """How the review pages show times, shares, links and intents (Jinja helpers).
 
-Kept apart from the handlers in review.py so that the pages' wording and the
-request handling can change independently.
+Kept apart from the handlers so that the pages' wording and the request
+handling can change independently.
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
 
-from bot.content.records import SWEDISH_MONTHS
-from bot.conversations.filters import STOCKHOLM
+from bot.content.records import swedish_date
 from bot.conversations.inbox import REASONS
 from bot.conversations.intent_labels import has_label, intent_label
 from bot.conversations.models import AUDIT_ACTIONS, DECISIONS, STATUSES
 from bot.conversations.transcript import FALLBACK_INTENT
+from bot.dates import local, local_iso, swedish_moment
 
 BASE = "/admin/review"
 
 
 def when(timestamp: float | None) -> str:
     """'27 november 2026 kl. 14.05' in Swedish time."""
-    if not timestamp:
-        return "–"
-    moment = dt.datetime.fromtimestamp(timestamp, STOCKHOLM)
-    return f"{moment.day} {SWEDISH_MONTHS[moment.month - 1]} {moment.year} kl. {moment:%H.%M}"
+    return swedish_moment(local(timestamp)) if timestamp else "–"
 
 
 def clock(timestamp: float | None) -> str:
-    return dt.datetime.fromtimestamp(timestamp, STOCKHOLM).strftime("%H.%M.%S") if timestamp else "–"
+    return local(timestamp).strftime("%H.%M.%S") if timestamp else "–"
 
 
 def iso_time(timestamp: float | None) -> str:
-    return dt.datetime.fromtimestamp(timestamp, STOCKHOLM).isoformat(timespec="seconds") if timestamp else ""
+    return local_iso(timestamp) if timestamp else ""
 
 
 def percent(value: float | None) -> str:
@@ -42,10 +38,6 @@ def percent(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{value * 100:.0f}\u00a0%"
-
-
-def swedish_day(day: dt.date) -> str:
-    return f"{day.day} {SWEDISH_MONTHS[day.month - 1]} {day.year}"
 
 
 def conversation_url(sender_id: str) -> str:
@@ -75,7 +67,7 @@ def by_label(intents: list[str]) -> list[str]:
 
 def helpers() -> dict[str, Any]:
     return {
-        "when": when, "clock": clock, "iso_time": iso_time, "percent": percent, "swedish_day": swedish_day,
+        "when": when, "clock": clock, "iso_time": iso_time, "percent": percent, "swedish_date": swedish_date,
         "conversation_url": conversation_url, "delete_url": delete_url, "statuses": STATUSES, "reasons": REASONS,
         "decision_labels": DECISIONS, "audit_actions": AUDIT_ACTIONS, "fallback_intent": FALLBACK_INTENT,
         "intent_html": intent_html, "intent_option": intent_option, "intent_label": intent_label,

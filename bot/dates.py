@@ -1,0 +1,55 @@
+"""Dates and times the way the municipality's readers expect them: in Swedish
+time (Europe/Stockholm) and with Swedish month names.
+
+Moments come in two shapes: Unix seconds (Rasa's tracker store) and naive UTC
+datetimes (the columns of the content database). Both are shown, filtered and
+counted by the Swedish day they fall on. The date itself is written by
+`swedish_date` ("8 maj 2023"), the one the bot's citations use.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bot.content.records import swedish_date
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def local(timestamp: float) -> dt.datetime:
+    """Unix seconds in Swedish time."""
+    return dt.datetime.fromtimestamp(timestamp, STOCKHOLM)
+
+
+def from_utc(moment: dt.datetime) -> dt.datetime:
+    """A naive UTC stamp, as the database stores it, in Swedish time."""
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(STOCKHOLM)
+
+
+def local_date(timestamp: float) -> dt.date:
+    return local(timestamp).date()
+
+
+def local_iso(timestamp: float) -> str:
+    """'2026-11-27T14:05:09+01:00': for exports and <time datetime>."""
+    return local(timestamp).isoformat(timespec="seconds")
+
+
+def day_start(day: dt.date) -> float:
+    """Unix time of midnight, Swedish time, at the start of `day`."""
+    return dt.datetime.combine(day, dt.time(), STOCKHOLM).timestamp()
+
+
+def today() -> dt.date:
+    """Today in Sweden (not on the server's clock)."""
+    return dt.datetime.now(STOCKHOLM).date()
+
+
+def swedish_moment(moment: dt.datetime) -> str:
+    """'27 november 2026 kl. 14.05' for a moment in Swedish time."""
+    return f"{swedish_date(moment.date())} kl. {moment:%H.%M}"
+
+
+def utc_now() -> dt.datetime:
+    """Now as the database columns store it: naive UTC."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
