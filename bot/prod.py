@@ -34,13 +34,13 @@ import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from bot.filemodes import private_umask
 from bot.messages import RATE_LIMITED, TECHNICAL_ERROR, TOO_LONG
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
 from bot.runner import LOG_DIR, Service, Stack, serve_until_stopped
-from bot.security_headers import content_security_policy
+from bot.security_headers import content_security_policy, origin_of
+from bot.settings import env_flag, env_int, env_str, env_words
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.j2"
 LOGGING_CONFIG = ROOT / "deploy" / "logging.yml"
@@ -52,25 +52,6 @@ PORTAL_MAX_BODY = "2m"  # the portal's own limit (aiohttp client_max_size) is th
 # (nginx's upstream keepalive_timeout 10 s, Rasa's aiohttp 15 s): the client always
 # closes first, so no request is ever sent on a connection the server is closing.
 SANIC_KEEP_ALIVE = 30
-
-
-def _env_int(env: dict[str, str], name: str, default: int) -> int:
-    value = env.get(name, "").strip()
-    return int(value) if value else default
-
-
-def _env_str(env: dict[str, str], name: str, default: str) -> str:
-    value = env.get(name, "").strip()
-    return value or default
-
-
-def _words(value: str) -> tuple[str, ...]:
-    return tuple(word for word in re.split(r"[\s,]+", value.strip()) if word)
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 @dataclass(frozen=True)
@@ -120,34 +101,34 @@ class ProdSettings:
         env = dict(os.environ if env is None else env)
         defaults = cls()
         settings = cls(
-            replicas=_env_int(env, "RASA_REPLICAS", defaults.replicas),
-            action_servers=_env_int(env, "ACTION_SERVERS", defaults.action_servers),
-            listen_host=_env_str(env, "NGINX_HOST", defaults.listen_host),
-            listen_port=_env_int(env, "NGINX_PORT", defaults.listen_port),
-            public_url=_env_str(env, "PUBLIC_URL", defaults.public_url).rstrip("/"),
-            rasa_base_port=_env_int(env, "RASA_BASE_PORT", defaults.rasa_base_port),
-            action_base_port=_env_int(env, "ACTION_BASE_PORT", defaults.action_base_port),
-            action_lb_port=_env_int(env, "ACTION_LB_PORT", defaults.action_lb_port),
-            portal_port=_env_int(env, "PORTAL_INTERNAL_PORT", defaults.portal_port),
-            database_url=_env_str(env, "DATABASE_URL", defaults.database_url),
-            tracker_db_url=_env_str(env, "TRACKER_DB_URL", defaults.tracker_db_url),
-            redis_host=_env_str(env, "REDIS_HOST", defaults.redis_host),
-            redis_port=_env_int(env, "REDIS_PORT", defaults.redis_port),
-            redis_db=_env_int(env, "REDIS_DB", defaults.redis_db),
+            replicas=env_int(env, "RASA_REPLICAS", defaults.replicas),
+            action_servers=env_int(env, "ACTION_SERVERS", defaults.action_servers),
+            listen_host=env_str(env, "NGINX_HOST", defaults.listen_host),
+            listen_port=env_int(env, "NGINX_PORT", defaults.listen_port),
+            public_url=env_str(env, "PUBLIC_URL", defaults.public_url).rstrip("/"),
+            rasa_base_port=env_int(env, "RASA_BASE_PORT", defaults.rasa_base_port),
+            action_base_port=env_int(env, "ACTION_BASE_PORT", defaults.action_base_port),
+            action_lb_port=env_int(env, "ACTION_LB_PORT", defaults.action_lb_port),
+            portal_port=env_int(env, "PORTAL_INTERNAL_PORT", defaults.portal_port),
+            database_url=env_str(env, "DATABASE_URL", defaults.database_url),
+            tracker_db_url=env_str(env, "TRACKER_DB_URL", defaults.tracker_db_url),
+            redis_host=env_str(env, "REDIS_HOST", defaults.redis_host),
+            redis_port=env_int(env, "REDIS_PORT", defaults.redis_port),
+            redis_db=env_int(env, "REDIS_DB", defaults.redis_db),
             redis_password=env.get("REDIS_PASSWORD", ""),
-            redis_key_prefix=_env_str(env, "REDIS_KEY_PREFIX", defaults.redis_key_prefix),
-            redis_use_ssl=env.get("REDIS_USE_SSL", "").strip().lower() in {"1", "true", "yes"},
-            cors_origins=_words(env.get("CORS_ORIGINS", "")),
-            chat_rate=_env_str(env, "CHAT_RATE_LIMIT", defaults.chat_rate),
-            chat_burst=_env_int(env, "CHAT_RATE_BURST", defaults.chat_burst),
-            lock_lifetime=_env_int(env, "TICKET_LOCK_LIFETIME", defaults.lock_lifetime),
-            api_token=env.get("RASA_API_TOKEN", "").strip(),
-            real_ip_from=_words(env.get("TRUSTED_PROXIES", "")),
-            tls_certificate=env.get("TLS_CERTIFICATE", "").strip(),
-            tls_key=env.get("TLS_KEY", "").strip(),
-            tls_port=_env_int(env, "TLS_PORT", defaults.tls_port),
-            server_name=_env_str(env, "SERVER_NAME", defaults.server_name),
-            nginx_workers=_env_str(env, "NGINX_WORKERS", defaults.nginx_workers),
+            redis_key_prefix=env_str(env, "REDIS_KEY_PREFIX", defaults.redis_key_prefix),
+            redis_use_ssl=env_flag(env, "REDIS_USE_SSL"),
+            cors_origins=env_words(env, "CORS_ORIGINS"),
+            chat_rate=env_str(env, "CHAT_RATE_LIMIT", defaults.chat_rate),
+            chat_burst=env_int(env, "CHAT_RATE_BURST", defaults.chat_burst),
+            lock_lifetime=env_int(env, "TICKET_LOCK_LIFETIME", defaults.lock_lifetime),
+            api_token=env_str(env, "RASA_API_TOKEN"),
+            real_ip_from=env_words(env, "TRUSTED_PROXIES"),
+            tls_certificate=env_str(env, "TLS_CERTIFICATE"),
+            tls_key=env_str(env, "TLS_KEY"),
+            tls_port=env_int(env, "TLS_PORT", defaults.tls_port),
+            server_name=env_str(env, "SERVER_NAME", defaults.server_name),
+            nginx_workers=env_str(env, "NGINX_WORKERS", defaults.nginx_workers),
         )
         return replace(settings, **overrides)
 

@@ -23,6 +23,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def origin_of(url: str) -> str:
+    """'https://chatt.example:8443/x?y' → 'https://chatt.example:8443' ('' for no URL)."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 

@@ -1,10 +1,14 @@
-"""Runtime settings of the local stack, read from the environment.
+"""Runtime settings of the local stack, read from the environment, and the
+helpers every profile reads its settings with (bot/prod.py too).
 
 Defaults give the `make run` profile: everything on localhost, SQLite under var/.
+A variable that is unset or blank means its default.
 """
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.content import db
@@ -17,23 +21,35 @@ from bot.paths import VAR_DIR
 TELEMETRY_OFF = {"RASA_TELEMETRY_ENABLED": "false"}
 
 
-def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+def env_str(env: Mapping[str, str], name: str, default: str = "") -> str:
+    return env.get(name, "").strip() or default
+
+
+def env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    return int(value) if value else default
+
+
+def env_flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
+def env_words(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A list of values separated by spaces or commas."""
+    return tuple(word for word in re.split(r"[\s,]+", env.get(name, "").strip()) if word)
 
 
 @dataclass(frozen=True)
 class StackSettings:
-    rasa_port: int = field(default_factory=lambda: _int("RASA_PORT", 5005))
-    action_port: int = field(default_factory=lambda: _int("ACTION_PORT", 5055))
-    portal_port: int = field(default_factory=lambda: _int("PORTAL_PORT", 8080))
-    host: str = field(default_factory=lambda: os.environ.get("BIND_HOST", "127.0.0.1"))
-    tracker_db: str = field(
-        default_factory=lambda: os.environ.get("TRACKER_DB", str(VAR_DIR / "tracker.db"))
-    )
-    lock_db: str = field(default_factory=lambda: os.environ.get("LOCK_DB", str(VAR_DIR / "locks.db")))
+    rasa_port: int = field(default_factory=lambda: env_int(os.environ, "RASA_PORT", 5005))
+    action_port: int = field(default_factory=lambda: env_int(os.environ, "ACTION_PORT", 5055))
+    portal_port: int = field(default_factory=lambda: env_int(os.environ, "PORTAL_PORT", 8080))
+    host: str = field(default_factory=lambda: env_str(os.environ, "BIND_HOST", "127.0.0.1"))
+    tracker_db: str = field(default_factory=lambda: env_str(os.environ, "TRACKER_DB", str(VAR_DIR / "tracker.db")))
+    lock_db: str = field(default_factory=lambda: env_str(os.environ, "LOCK_DB", str(VAR_DIR / "locks.db")))
     # Rasa handles a turn on one core at a time: one Sanic worker per core, at most
     # two (each worker holds the model, about 1.3 GB).
-    rasa_workers: int = field(default_factory=lambda: _int("RASA_WORKERS", min(2, os.cpu_count() or 1)))
+    rasa_workers: int = field(default_factory=lambda: env_int(os.environ, "RASA_WORKERS", min(2, os.cpu_count() or 1)))
     database_url: str = field(default_factory=db.database_url)
     log_prefix: str = ""
 
@@ -48,7 +64,7 @@ class StackSettings:
     @property
     def public_rasa_url(self) -> str:
         """Where browsers reach Rasa (the widget's data-bot-url)."""
-        return os.environ.get("PUBLIC_RASA_URL", f"http://localhost:{self.rasa_port}")
+        return env_str(os.environ, "PUBLIC_RASA_URL", f"http://localhost:{self.rasa_port}")
 
     @property
     def portal_url(self) -> str:

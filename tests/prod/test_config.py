@@ -140,7 +140,8 @@ def test_compose_file_uses_the_official_images_and_publishes_only_nginx():
 
 
 def _variables_read_by_the_code() -> set[str]:
-    pattern = re.compile(r'(?:environ\.get\(|environ\[|getenv\(|_env_(?:int|str)\(env, |env\.get\()"([A-Z][A-Z0-9_]+)"')
+    pattern = re.compile(r'(?:environ\.get\(|environ\[|getenv\(|env_(?:int|str|flag|words)\((?:os\.environ|env), '
+                         r'|env\.get\()"([A-Z][A-Z0-9_]+)"')
     names: set[str] = set()
     for folder in ("bot", "actions", "scripts"):
         for path in (ROOT / folder).rglob("*.py"):
