@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -33,6 +32,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.content import models
 from bot.content.db import session_factory
 from bot.content.editor import ValidationFailed
+from bot.dates import utc_now
 from bot.portal.passwords import MAX_PASSWORD_LENGTH, password_problem
 from bot.portal.throttle import LoginThrottle
 
@@ -41,10 +41,6 @@ ROLE_LABELS = {"redaktör": "Redaktör", "admin": "Administratör"}
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 
 WRONG_LOGIN = "Fel användarnamn eller lösenord."
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ class Account:
     active: bool
     session_epoch: int
     created_at: dt.datetime
-    last_login_at: Optional[dt.datetime]
+    last_login_at: dt.datetime | None
 
     @property
     def is_admin(self) -> bool:
@@ -80,8 +76,8 @@ def _account(row: models.User) -> Account:
 class UserStore:
     """Create, authenticate and manage portal users."""
 
-    def __init__(self, sessions: Optional[sessionmaker] = None,
-                 hasher: Optional[PasswordHasher] = None, throttle: Optional[LoginThrottle] = None) -> None:
+    def __init__(self, sessions: sessionmaker | None = None,
+                 hasher: PasswordHasher | None = None, throttle: LoginThrottle | None = None) -> None:
         self._sessions = sessions or session_factory()
         self._hasher = hasher or PasswordHasher()
         self.throttle = throttle or LoginThrottle()
@@ -91,19 +87,19 @@ class UserStore:
 
     # ------------------------------------------------------------ reading
 
-    def get(self, user_id: int) -> Optional[Account]:
+    def get(self, user_id: int) -> Account | None:
         with self._sessions() as session:
             row = session.get(models.User, user_id)
             return _account(row) if row else None
 
-    def by_name(self, username: str) -> Optional[Account]:
+    def by_name(self, username: str) -> Account | None:
         with self._sessions() as session:
             row = session.execute(
                 select(models.User).where(models.User.username == username.strip().lower())
             ).scalar_one_or_none()
             return _account(row) if row else None
 
-    def list(self) -> List[Account]:
+    def list(self) -> list[Account]:
         with self._sessions() as session:
             rows = session.execute(select(models.User).order_by(models.User.username)).scalars()
             return [_account(r) for r in rows]
@@ -111,9 +107,9 @@ class UserStore:
     # ------------------------------------------------------------ writing
 
     def create(self, username: str, password: str, role: str,
-               repeated: Optional[str] = None) -> Account:
+               repeated: str | None = None) -> Account:
         name = username.strip().lower()
-        errors: Dict[str, str] = {}
+        errors: dict[str, str] = {}
         if not name:
             errors["username"] = "”Användarnamn” måste fyllas i."
         elif not _USERNAME.match(name):
@@ -139,12 +135,12 @@ class UserStore:
             return _account(row)
 
     def authenticate(self, username: str, password: str, address: str = "",
-                     now: Optional[dt.datetime] = None) -> Account:
+                     now: dt.datetime | None = None) -> Account:
         """The account, if the password is right, the account active and the
         attempt not throttled; else `LoginRefused`, always alike (see the module)."""
         name = username.strip().lower()
         wait = self.throttle.wait(address, name)
-        account: Optional[Account] = None
+        account: Account | None = None
         with self._sessions() as session, session.begin():
             row = session.execute(
                 select(models.User).where(models.User.username == (name if len(name) <= 80 else ""))
@@ -154,7 +150,7 @@ class UserStore:
             elif self._verify(row.password_hash, password):
                 if self._hasher.check_needs_rehash(row.password_hash):
                     row.password_hash = self._hasher.hash(password)
-                row.last_login_at = now or _now()
+                row.last_login_at = now or utc_now()
                 account = _account(row)
         if wait > 0:
             self.throttle.refused(address, name, wait)
@@ -190,7 +186,7 @@ class UserStore:
             row.role, row.active = role, active
             return _account(row)
 
-    def set_password(self, user_id: int, password: str, repeated: Optional[str] = None) -> Account:
+    def set_password(self, user_id: int, password: str, repeated: str | None = None) -> Account:
         """A new password; ends the user's sessions."""
         with self._sessions() as session, session.begin():
             row = session.get(models.User, user_id)

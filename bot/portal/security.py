@@ -25,8 +25,9 @@ import logging
 import os
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
@@ -37,6 +38,7 @@ from cryptography.fernet import Fernet
 
 from bot.paths import VAR_DIR
 from bot.portal.auth import Account, UserStore
+from bot.security_headers import security_headers
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +50,14 @@ LOGIN_PATH = "/admin/login"
 PUBLIC_ADMIN_PATHS = {LOGIN_PATH}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-)
+# The public pages' policy without the Rasa server: the staff pages call nothing else.
+ADMIN_HEADERS = {**security_headers(), "Cache-Control": "no-store"}
+CSP = ADMIN_HEADERS["Content-Security-Policy"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-USERS_KEY = "users"
-ROLES_KEY = "admin_roles"
+Roles = dict[tuple[str, str], str | None]  # (method, canonical path) → the role it needs (None: public)
+USERS_KEY = web.AppKey("users", UserStore)
+ROLES_KEY = web.AppKey("admin_roles", dict)
 
 
 # ---------------------------------------------------------------- the key
@@ -101,7 +103,7 @@ def csrf_token(session: Session) -> str:
     return token
 
 
-def current_user(request: web.Request) -> Optional[Account]:
+def current_user(request: web.Request) -> Account | None:
     return request.get("user")
 
 
@@ -137,7 +139,7 @@ def _wants_json(request: web.Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def route_role(request: web.Request) -> Optional[str]:
+def route_role(request: web.Request) -> str | None:
     """The role a route needs ("redaktör" or "admin"), None for public routes."""
     route = request.match_info.route
     resource = getattr(route, "resource", None)
@@ -187,7 +189,7 @@ def make_admin_middleware(forbidden: ForbiddenPage) -> Callable:
     return admin_guard
 
 
-async def _session_user(request: web.Request, session: Session) -> Optional[Account]:
+async def _session_user(request: web.Request, session: Session) -> Account | None:
     uid = session.get("uid")
     if not uid:
         return None
@@ -238,15 +240,11 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
     # aiohttp would name itself and its version ("Python/3.10 aiohttp/3.9.5")
     response.headers["Server"] = "portal"
     if request.path == "/admin" or request.path.startswith("/admin/"):
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Cache-Control"] = "no-store"
+        response.headers.update(ADMIN_HEADERS)
 
 
-def setup(app: web.Application, users: UserStore, roles: Dict[Tuple[str, str], Optional[str]],
-          forbidden: ForbiddenPage, key: Optional[str] = None) -> None:
+def setup(app: web.Application, users: UserStore, roles: Roles,
+          forbidden: ForbiddenPage, key: str | None = None) -> None:
     """Sessions for the whole app; login, roles and CSRF for /admin."""
     storage = EncryptedCookieStorage(
         Fernet(key or secret_key()), cookie_name=COOKIE_NAME, path="/admin", httponly=True,

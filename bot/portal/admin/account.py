@@ -9,7 +9,7 @@ from bot.portal.admin.common import flash, form_data, render
 from bot.portal.auth import LoginRefused, UserStore
 from bot.portal.security import USERS_KEY, blocking, client_address, current_user, log_in, safe_next
 
-EDITOR_KEY = "editor"
+EDITOR_KEY = web.AppKey("editor", ContentEditor)
 
 
 def users(request: web.Request) -> UserStore:
