@@ -11,9 +11,9 @@ installed by `make test`; when one is missing, the tests fail and say so.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -76,7 +76,7 @@ def new_context(browser: Any, **options: Any) -> Any:
     `bypass_csp` is on by default so that axe-core can be injected into pages that
     send a strict Content-Security-Policy; pass `bypass_csp=False` to test the CSP.
     """
-    settings: Dict[str, Any] = {"viewport": dict(DESKTOP), "locale": "sv-SE", "bypass_csp": True}
+    settings: dict[str, Any] = {"viewport": dict(DESKTOP), "locale": "sv-SE", "bypass_csp": True}
     settings.update(options)
     return browser.new_context(**settings)
 
@@ -85,8 +85,8 @@ def axe_violations(
     page: Any,
     impacts: Iterable[str] = ALL_IMPACTS,
     tags: Iterable[str] = WCAG_TAGS,
-    context: Optional[Any] = None,
-) -> List[Dict[str, Any]]:
+    context: Any | None = None,
+) -> list[dict[str, Any]]:
     """Runs axe-core (from the local node_modules) on the page; the WCAG 2.1 A/AA violations.
 
     `impacts` keeps only violations of those impact levels (all of them by default);
@@ -106,7 +106,7 @@ def axe_violations(
     return [v for v in result["violations"] if v.get("impact") in wanted]
 
 
-def describe_violations(violations: List[Dict[str, Any]]) -> str:
+def describe_violations(violations: list[dict[str, Any]]) -> str:
     """A readable summary for assertion messages."""
     lines = []
     for v in violations:

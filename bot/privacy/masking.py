@@ -36,8 +36,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any
 
 from stdnum import luhn
 from stdnum.exceptions import ValidationError
@@ -102,7 +103,7 @@ def _ascii_digits(text: str) -> str:
     return "".join(str(int(c)) for c in text if c.isdigit())
 
 
-def is_personnummer(date: str, separator: Optional[str], serial: str) -> bool:
+def is_personnummer(date: str, separator: str | None, serial: str) -> bool:
     """A valid personnummer or samordningsnummer (stdnum.se.personnummer).
 
     `date` is YYMMDD or YYYYMMDD, `separator` "-", "+" or None, `serial` the
@@ -144,11 +145,11 @@ def _accept_phone(match: re.Match) -> bool:
 class _Rule:
     name: str
     pattern: re.Pattern
-    placeholder: Optional[str]  # None: keep the text (protects it from later rules)
+    placeholder: str | None  # None: keep the text (protects it from later rules)
     accept: Callable[[re.Match], bool] = field(default=lambda _match: True)
 
 
-RULES: Tuple[_Rule, ...] = (
+RULES: tuple[_Rule, ...] = (
     _Rule("e-post", EMAIL, E_POST),
     _Rule("personnummer", PNR, PERSONNUMMER, _accept_pnr),
     _Rule("telefon", PHONE, TELEFON, _accept_phone),
@@ -161,14 +162,14 @@ RULES: Tuple[_Rule, ...] = (
 @dataclass(frozen=True)
 class Masked:
     text: str
-    counts: Dict[str, int]  # rule name → how many were replaced
+    counts: dict[str, int]  # rule name → how many were replaced
 
     @property
     def changed(self) -> bool:
         return bool(self.counts)
 
 
-def _gaps(length: int, taken: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
+def _gaps(length: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     gaps, position = [], 0
     for start, end in sorted(taken):
         if start > position:
@@ -183,8 +184,8 @@ def mask(text: str) -> Masked:
     """The text with personal data replaced by placeholders, and what was found."""
     if not text or not any(c.isdigit() or c == "@" for c in text):
         return Masked(text, {})
-    taken: List[Tuple[int, int]] = []
-    replacements: List[Tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    replacements: list[tuple[int, int, str]] = []
     counts: Counter = Counter()
     for rule in RULES:
         found = []

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.content.db import session_factory
 from bot.conversations.service import NLU_DIR, ConversationService
 from bot.conversations.tracker import TrackerStore
+from bot.dates import STOCKHOLM
 from tests.conversations.tracker_data import write_conversations
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def at(moment: str) -> float:

@@ -15,7 +15,6 @@ live stack's tracker store; the review reads them back.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -24,8 +23,6 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Dict, List, Set
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -34,6 +31,7 @@ from bot.content.editor import domain_intents
 from bot.conversations.filters import ConversationFilter
 from bot.conversations.service import NLU_DIR, ConversationService
 from bot.conversations.tracker import TrackerStore
+from bot.dates import today
 from bot.paths import ROOT
 from bot.runner import LOG_DIR
 
@@ -57,11 +55,11 @@ def sender(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def chats(live_stack) -> Dict[str, List[dict]]:
+def chats(live_stack) -> dict[str, list[dict]]:
     """Real conversations; returns each sender's REST replies."""
-    replies: Dict[str, List[dict]] = {}
+    replies: dict[str, list[dict]] = {}
 
-    def say(name: str, text: str, metadata: dict | None = None) -> List[dict]:
+    def say(name: str, text: str, metadata: dict | None = None) -> list[dict]:
         body = {"sender": sender(name), "message": text}
         if metadata is not None:
             body["metadata"] = metadata
@@ -98,16 +96,16 @@ def service(live_stack, tmp_path) -> ConversationService:
 # ---------------------------------------------------------------- an independent reading of `events`
 
 
-def raw_events(db: str) -> Dict[str, List[dict]]:
+def raw_events(db: str) -> dict[str, list[dict]]:
     with sqlite3.connect(db) as connection:
         rows = connection.execute("SELECT sender_id, type_name, data FROM events ORDER BY id").fetchall()
-    events: Dict[str, List[dict]] = {}
+    events: dict[str, list[dict]] = {}
     for sender_id, type_name, data in rows:
         events.setdefault(sender_id, []).append(dict(json.loads(data), type_name=type_name))
     return events
 
 
-def users(events: List[dict]) -> List[dict]:
+def users(events: list[dict]) -> list[dict]:
     return [e for e in events if e["type_name"] == "user"
             and not (e["parse_data"]["intent"]["name"] == "feedback" and e["text"].startswith("/"))]
 
@@ -121,7 +119,7 @@ def confidence(event: dict) -> float:
     return parse["intent"]["confidence"]
 
 
-def oracle(events: Dict[str, List[dict]], query: Dict[str, str]) -> Set[str]:
+def oracle(events: dict[str, list[dict]], query: dict[str, str]) -> set[str]:
     found = set()
     for sender_id, evs in events.items():
         msgs = users(evs)
@@ -173,8 +171,8 @@ def test_each_filter_returns_exactly_the_right_conversations(chats, live_stack, 
 
 
 def test_the_date_filter_and_the_order(chats, service):
-    today = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
-    found = service.find(ConversationFilter.from_query({"from": today, "to": today}))
+    day = today().isoformat()
+    found = service.find(ConversationFilter.from_query({"from": day, "to": day}))
     assert {sender(n) for n in chats} <= {c.sender_id for c in found}
     assert [c.last_at for c in found] == sorted((c.last_at for c in found), reverse=True)
     assert not service.find(ConversationFilter.from_query({"to": "2000-01-01"}))

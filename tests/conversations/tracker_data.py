@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any
 
 FALLBACK_THRESHOLD = 0.7
 
-Step = Tuple[Any, ...]
+Step = tuple[Any, ...]
 
 
-def _parse_data(text: str, intent: str, confidence: float, ranking: List[Dict[str, Any]],
-                metadata: Dict[str, Any]) -> Dict[str, Any]:
+def _parse_data(text: str, intent: str, confidence: float, ranking: list[dict[str, Any]],
+                metadata: dict[str, Any]) -> dict[str, Any]:
     return {"intent": {"name": intent, "confidence": confidence}, "entities": [], "text": text,
             "message_id": None, "metadata": metadata, "intent_ranking": ranking}
 
@@ -93,7 +94,7 @@ def events_for(start: float, steps: Sequence[Step]) -> list:
     return events
 
 
-def write_conversations(db: Path, conversations: Dict[str, Tuple[float, Sequence[Step]]]) -> None:
+def write_conversations(db: Path, conversations: dict[str, tuple[float, Sequence[Step]]]) -> None:
     """Store each sender's conversation (start time, steps) with Rasa's SQLTrackerStore."""
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.trackers import DialogueStateTracker

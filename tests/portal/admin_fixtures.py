@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from typing import Any, Dict, Optional
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -67,7 +67,7 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-def hidden_fields(html: str) -> Dict[str, str]:
+def hidden_fields(html: str) -> dict[str, str]:
     return {name: unescape(value) for name, value in _HIDDEN.findall(html)}
 
 
@@ -89,8 +89,8 @@ async def login(client: TestClient, who=EDITOR, expect: int = 303) -> Any:
     return response
 
 
-async def post_form(client: TestClient, path: str, data: Dict[str, Any], *, token_from: Optional[str] = None,
-                    status: Optional[int] = None) -> Any:
+async def post_form(client: TestClient, path: str, data: dict[str, Any], *, token_from: str | None = None,
+                    status: int | None = None) -> Any:
     """POST a form with the CSRF token of the page at `token_from` (default: `path`)."""
     html = await fetch(client, token_from or path)
     response = await client.post(path, data={"csrf_token": csrf_of(html), **data}, allow_redirects=False)

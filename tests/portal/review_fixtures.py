@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, Dict, Iterator, Optional
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -74,15 +75,15 @@ class Http:
         self.base = base
         self.session = requests.Session()
 
-    def request(self, method: str, path: str, data: Optional[Dict[str, Any]] = None,
-                headers: Optional[Dict[str, str]] = None) -> requests.Response:
+    def request(self, method: str, path: str, data: dict[str, Any] | None = None,
+                headers: dict[str, str] | None = None) -> requests.Response:
         return self.session.request(method, self.base + path, data=data, headers=headers,
                                     allow_redirects=False, timeout=30)
 
     def get(self, path: str) -> requests.Response:
         return self.request("GET", path)
 
-    def post(self, path: str, data: Dict[str, Any]) -> requests.Response:
+    def post(self, path: str, data: dict[str, Any]) -> requests.Response:
         return self.request("POST", path, data)
 
     def fetch(self, path: str, status: int = 200) -> str:

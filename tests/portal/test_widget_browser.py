@@ -9,7 +9,7 @@ import json
 import re
 import sqlite3
 import time
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -91,7 +91,7 @@ def test_first_open_greets_and_answers_a_twin_town_question(live_stack, page):
 def test_typing_indicator_shows_while_waiting_and_respects_reduced_motion(live_stack, browser, motion):
     context = new_context(browser, reduced_motion=motion)
     page = context.new_page()
-    held: List[Any] = []
+    held: list[Any] = []
     try:
         page.route(WEBHOOK, lambda route: held.append(route))  # hold it: the bot "thinks"
         open_demo(page, live_stack)
@@ -272,7 +272,7 @@ def test_feedback_reaches_the_tracker_store(live_stack, page):
         assert entities.get("value") == meta["value"]
 
 
-def feedback_events(tracker_db: str, sender: str, expected: int) -> List[Dict[str, Any]]:
+def feedback_events(tracker_db: str, sender: str, expected: int) -> list[dict[str, Any]]:
     """The user events with intent `feedback` of one conversation, read from Rasa's SQLite store."""
     deadline = time.monotonic() + 15
     while True:
@@ -380,7 +380,7 @@ def test_works_under_a_strict_content_security_policy(live_stack, browser):
                                   extra_args=["--disable-features=LocalNetworkAccessChecks"])
     context = new_context(csp_browser, bypass_csp=False)
     page = context.new_page()
-    refused: List[str] = []
+    refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
 
     def with_csp(route) -> None:
