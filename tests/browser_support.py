@@ -10,10 +10,9 @@ installed by `make test`; when one is missing, the tests fail and say so.
 """
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
@@ -38,8 +37,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
 
 DESKTOP = {"width": 1280, "height": 800}
-
-T = TypeVar("T")
 
 
 def require_browser_tools() -> None:
@@ -115,37 +112,6 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
             lines.append(f"    {' '.join(map(str, node.get('target', [])))}: "
                          f"{node.get('failureSummary', '').strip()}")
     return "\n".join(lines) or "no violations"
-
-
-def wait_until(check: Callable[[], T], timeout: float = 15, interval: float = 0.05,
-               message: str = "the condition never held") -> T:
-    """Polls `check` from Python until it returns something truthy; that value.
-
-    Use it instead of `page.wait_for_function`, which the portal's strict
-    Content-Security-Policy refuses (it needs 'unsafe-eval'), and instead of fixed sleeps.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"{message} (waited {timeout:g} s)", pytrace=False)
-        time.sleep(interval)
-
-
-def settled(read: Callable[[], T], timeout: float = 5, interval: float = 0.1) -> T:
-    """Waits until `read()` gives the same value twice in a row (say, after a wheel scroll)."""
-    previous: list[T] = [read()]
-
-    def same() -> bool:
-        current = read()
-        unchanged = current == previous[0]
-        previous[0] = current
-        return unchanged
-
-    wait_until(same, timeout=timeout, interval=interval, message="the value kept changing")
-    return previous[0]
 
 
 def screenshot(page: Any, name: str, **options: Any) -> Path:

@@ -44,15 +44,17 @@ def test_two_processes_never_get_the_same_ticket(lock_db: str) -> None:
 async def test_a_second_message_waits_for_the_first_across_workers(lock_db: str) -> None:
     first_worker, second_worker = SQLiteLockStore(db=lock_db), SQLiteLockStore(db=lock_db)
     order: list[str] = []
+    first_holds_the_lock = asyncio.Event()
 
     async def handle(store: SQLiteLockStore, name: str, seconds: float) -> None:
         async with store.lock(CONVERSATION, wait_time_in_seconds=0.01):
             order.append(f"{name} starts")
-            await asyncio.sleep(seconds)
+            first_holds_the_lock.set()
+            await asyncio.sleep(seconds)  # the turn's work
             order.append(f"{name} ends")
 
     first = asyncio.create_task(handle(first_worker, "first", 0.2))
-    await asyncio.sleep(0.02)
+    await first_holds_the_lock.wait()
     await asyncio.gather(first, handle(second_worker, "second", 0))
     assert order == ["first starts", "first ends", "second starts", "second ends"]
 

@@ -7,7 +7,7 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from bot.runner import Service, Stack, free_ports, is_up
 from bot.settings import StackSettings
 from bot.supervisor import RestartPolicy, Supervisor
+from tests.waiting import wait_until
 
 # Answers 200 on every path, and says so in its log once it listens.
 SERVER = """
@@ -30,14 +31,6 @@ print("echo server listening", flush=True)
 server.serve_forever()
 """
 POLICY = RestartPolicy(first_delay=0.2, max_delay=0.8, max_failures=6, window=60)
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met in time")
-        time.sleep(0.02)
 
 
 class Supervised:
@@ -84,10 +77,10 @@ def test_a_killed_process_is_restarted_and_answers_again_with_growing_delays(sup
     for crash in range(1, 5):
         before = supervised.pid()
         killed = supervised.crash()
-        wait_for(lambda: supervised.pid() not in (before, None))
+        wait_until(lambda: supervised.pid() not in (before, None), timeout=30, interval=0.02)
         waited.append(time.monotonic() - killed)
-        wait_for(supervised.answers)
-        wait_for(lambda: len(supervised.lines) == 2 * crash)  # the restart and its "up again"
+        wait_until(supervised.answers, timeout=30, interval=0.02)
+        wait_until(lambda: len(supervised.lines) == 2 * crash, timeout=30, interval=0.02)  # the restart, "up again"
 
     delays = [POLICY.delay(n) for n in range(1, 5)]
     assert delays == [0.2, 0.4, 0.8, 0.8]  # doubling, capped at max_delay
@@ -105,8 +98,8 @@ def test_repeated_failures_within_the_window_stop_with_the_log(supervised):
     for _ in range(POLICY.max_failures - 1):
         before = supervised.pid()
         supervised.crash()
-        wait_for(lambda: supervised.pid() not in (before, None))
-        wait_for(supervised.answers)
+        wait_until(lambda: supervised.pid() not in (before, None), timeout=30, interval=0.02)
+        wait_until(supervised.answers, timeout=30, interval=0.02)
     supervised.crash()
 
     with pytest.raises(RuntimeError) as stopped:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import wait_until
+from tests.waiting import wait_until
 
 WEBHOOK = "**/webhooks/rest/webhook"
 LAUNCHER = ".vbw-launcher"

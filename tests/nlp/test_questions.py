@@ -1,0 +1,22 @@
+"""What a message asks (bot/nlp/questions.py): the question without the personal details
+around it, and two questions in one."""
+from bot.nlp.questions import questions, without_personal_details
+
+
+def test_personal_details_around_a_question_are_not_what_is_classified():
+    text = "jag heter Anna, mejla svaret till [E-POST]: vilka fokusområden har ni?"
+    assert without_personal_details(text) == "vilka fokusområden har ni?"
+    assert without_personal_details("ring mig på [TELEFON]. vem antog policyn") == "vem antog policyn"
+    assert without_personal_details("mitt personnummer är [PERSONNUMMER], varför jobbar ni internationellt?") \
+        == "varför jobbar ni internationellt?"
+
+
+def test_a_message_without_personal_details_is_left_as_it_is():
+    for text in ("vilka vänorter har ni", "Berätta om Ravenna!", "hej", "och det åttonde?", "hej, vilka partner har ni"):
+        assert without_personal_details(text) == text
+
+
+def test_two_questions_are_split_and_one_is_not():
+    assert questions("vad är policyn och vem har antagit den?") == ["vad är policyn", "vem har antagit den?"]
+    assert questions("vilka vänorter har ni? varför samarbetar ni") == ["vilka vänorter har ni", "varför samarbetar ni"]
+    assert questions("samarbetar ni med herning och ravenna") == ["samarbetar ni med herning och ravenna"]
