@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import time
 from typing import Any
 
 import pytest
@@ -27,6 +26,7 @@ from tests.portal.widget_support import (  # noqa: F401  (no_javascript_errors: 
     active, ask, demo_url, last_bot_message_js, no_javascript_errors, open_chat, open_demo,
     record_messages, tab_until, wait_for_reply, widget_state,
 )
+from tests.waiting import wait_until
 
 WIDGET_JS = STATIC_DIR / "widget.js"
 
@@ -103,8 +103,7 @@ def test_typing_indicator_shows_while_waiting_and_respects_reduced_motion(live_s
         assert animation == ("none" if motion == "reduce" else "vbw-blink")
 
         page.unroute(WEBHOOK)
-        page.wait_for_timeout(100)
-        assert held, "the greeting request never reached the route"
+        wait_until(lambda: delivered(page) and held, timeout=5, message="the greeting request never reached the route")
         for route in held:
             route.continue_()
         expect(typing).to_have_count(0, timeout=REPLY_TIMEOUT)
@@ -272,10 +271,16 @@ def test_feedback_reaches_the_tracker_store(live_stack, page):
         assert entities.get("value") == meta["value"]
 
 
+def delivered(page) -> bool:
+    """A round trip to the page, so that Playwright hands over the events (routes,
+    console messages) that arrived meanwhile: its sync API delivers them only then."""
+    return page.evaluate("() => true")
+
+
 def feedback_events(tracker_db: str, sender: str, expected: int) -> list[dict[str, Any]]:
-    """The user events with intent `feedback` of one conversation, read from Rasa's SQLite store."""
-    deadline = time.monotonic() + 15
-    while True:
+    """The user events with intent `feedback` of one conversation, read from Rasa's SQLite
+    store once `expected` of them are there (Rasa stores a turn after answering it)."""
+    def stored() -> list[dict[str, Any]] | None:
         with sqlite3.connect(f"file:{tracker_db}?mode=ro", uri=True) as db:
             rows = db.execute(
                 "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
@@ -283,9 +288,9 @@ def feedback_events(tracker_db: str, sender: str, expected: int) -> list[dict[st
             ).fetchall()
         events = [json.loads(data) for (data,) in rows]
         found = [e for e in events if (e.get("parse_data") or {}).get("intent", {}).get("name") == "feedback"]
-        if len(found) >= expected or time.monotonic() > deadline:
-            return found
-        time.sleep(0.5)
+        return found if len(found) >= expected else None
+
+    return wait_until(stored, timeout=15, interval=0.5, message=f"fewer than {expected} feedback events were stored")
 
 
 @pytest.mark.slow
@@ -401,8 +406,8 @@ def test_works_under_a_strict_content_security_policy(live_stack, browser):
         # The policy really is in force: an inline style is refused.
         page.evaluate("() => { const s = document.createElement('style'); s.textContent = 'p{}';"
                       " document.head.appendChild(s); }")
-        page.wait_for_timeout(300)
-        assert refused, "the CSP header was not applied, so this test proves nothing"
+        wait_until(lambda: delivered(page) and refused, timeout=5,
+                   message="the CSP header was not applied, so this test proves nothing")
     finally:
         context.close()
         csp_browser.close()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +35,7 @@ from tests.prod.support import (
     create_database,
     drop_database,
 )
+from tests.waiting import wait_until
 
 MODEL = MODEL_DIR / "bot.tar.gz"
 ALLOWED_ORIGIN = "https://www.vanersborg.se"
@@ -76,11 +76,8 @@ class RunningProfile:
 
 def _wait_for_model(timeout: float = 300) -> None:
     """The model is retrained now and then; it may be missing for a moment."""
-    deadline = time.monotonic() + timeout
-    while not MODEL.exists():
-        if time.monotonic() > deadline:
-            pytest.fail(f"no trained model at {MODEL}; run the tests through `make test`")
-        time.sleep(2)
+    wait_until(MODEL.exists, timeout=timeout, interval=2,
+               message=f"no trained model at {MODEL}; run the tests through `make test`")
 
 
 def _settings(tag: str, **values: Any) -> ProdSettings:

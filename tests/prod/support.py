@@ -14,27 +14,29 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 import requests
 import sqlalchemy as sa
 from requests.adapters import HTTPAdapter
 
 from bot.messages import RATE_LIMITED, TECHNICAL_ERROR
+from bot.prod import ProdSettings
+from tests.waiting import wait_until
 
 SHARED_POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 SHARED_REDIS_PORT = 6379
 
 
 def wait_for_port(port: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def listening() -> bool:
         with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on port {port}")
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+
+    wait_until(listening, timeout=timeout, interval=0.1, message=f"nothing listens on port {port}")
 
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -120,9 +122,18 @@ class ThrowawayRedis:
             self.process.wait()
 
     def commands_processed(self) -> int:
-        import redis
-
         return int(redis.Redis(port=self.port).info("stats")["total_commands_processed"])
+
+
+# ---------------------------------------------------------------- lock store
+
+
+def queued_turns(settings: ProdSettings, sender: str) -> int:
+    """How many of `sender`'s messages the replicas hold a conversation-lock ticket for
+    (taken on arrival, given back when the turn is over)."""
+    server = redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
+    raw = server.get(f"{settings.redis_key_prefix}:lock:{sender}")
+    return len(json.loads(raw)["tickets"]) if raw else 0
 
 
 # ---------------------------------------------------------------- tracker store
@@ -279,6 +290,14 @@ class Load:
     def first_success_after(self, moment: float) -> float | None:
         done = self.successes_after(moment)
         return done[0].ended - moment if done else None
+
+    def rounds_since(self, moment: float, *, answered: bool = True) -> int:
+        """How many messages sent after `moment` every resident has had a reply to
+        (`answered`: a proper answer, not the technical-error message)."""
+        with self._lock:
+            done = Counter(r.sender for r in self.requests if r.started >= moment and (r.ok or not answered))
+            senders = list(self.senders)
+        return min((done[s] for s in senders), default=0) if len(senders) == self.residents else 0
 
     def sent_by(self, sender: str) -> list[Request]:
         return [r for r in self.requests if r.sender == sender]

@@ -7,7 +7,8 @@ import time
 import pytest
 
 from bot.messages import TECHNICAL_ERROR
-from tests.prod.support import user_events
+from tests.prod.support import queued_turns, user_events
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -56,9 +57,11 @@ def test_concurrent_messages_of_one_resident_are_handled_one_at_a_time_in_order(
         results[index] = (time.monotonic(), reply)
 
     threads = [threading.Thread(target=send, args=(i,)) for i in range(len(QUESTIONS))]
-    for thread in threads:
+    for index, thread in enumerate(threads):
         thread.start()
-        time.sleep(0.04)
+        # the next message goes once this one is queued for the conversation (or answered)
+        wait_until(lambda: queued_turns(shared_stack.settings, sender) + len(results) > index,
+                   timeout=120, interval=0.01, message=f"message {index} never reached its replica")
     for thread in threads:
         thread.join(timeout=180)
 

@@ -58,18 +58,35 @@ def test_tickets_stay_unique_when_two_replicas_take_them_at_once(stores):
     assert len(numbers) == 160 and len(set(numbers)) == 160
 
 
+def ticket_taken(store) -> asyncio.Event:
+    """Set once `store` has issued a ticket: the turn is in the queue."""
+    taken = asyncio.Event()
+    issue = store.issue_ticket
+
+    def issue_ticket(*args, **kwargs):
+        ticket = issue(*args, **kwargs)
+        taken.set()
+        return ticket
+
+    store.issue_ticket = issue_ticket
+    return taken
+
+
 async def test_two_replicas_take_turns_in_ticket_order(stores):
     first, second = stores(), stores()
+    first_queued, second_queued = ticket_taken(first), ticket_taken(second)
     order: list[str] = []
 
-    async def turn(store, name, delay):
-        await asyncio.sleep(delay)
+    async def turn(store, name, after=None):
+        if after is not None:
+            await after.wait()
         async with store.lock("resident", wait_time_in_seconds=0.05):
             order.append(f"{name} in")
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.2)  # the turn's work
             order.append(f"{name} out")
 
-    await asyncio.gather(turn(first, "a", 0), turn(second, "b", 0.05), turn(first, "c", 0.1))
+    await asyncio.gather(turn(first, "a"), turn(second, "b", after=first_queued),
+                         turn(first, "c", after=second_queued))
     assert order == ["a in", "a out", "b in", "b out", "c in", "c out"]
 
 

@@ -19,11 +19,15 @@ import requests
 
 from bot.messages import TECHNICAL_ERROR
 from bot.paths import RESULTS_DIR
-from tests.prod.support import Load, event_snapshot, lost_events, user_events
+from tests.prod.support import Load, event_snapshot, lost_events, queued_turns, user_events
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
 RESULTS = RESULTS_DIR / "prod_faults.json"
+OUTAGE_S = 3  # how long a database is down: the fault itself, not a wait
+ROUNDS = 2  # messages per resident that a phase of a test lasts
+PHASE_TIMEOUT = 120  # seconds a phase may take on a busy machine
 
 
 def record(name: str, figures: dict) -> None:
@@ -34,13 +38,12 @@ def record(name: str, figures: dict) -> None:
     print(f"\n{name}: {json.dumps(figures, ensure_ascii=False)}")
 
 
-def wait_until(predicate, timeout: float, step: float = 0.2) -> float:
-    started = time.monotonic()
-    while not predicate():
-        if time.monotonic() - started > timeout:
-            raise TimeoutError("condition not met in time")
-        time.sleep(step)
-    return time.monotonic() - started
+def rounds(load: Load, since: float, *, answered: bool = True, count: int = ROUNDS) -> float:
+    """Wait until every resident has had `count` replies to messages sent after
+    `since` (proper answers, unless `answered` is False); when that was."""
+    wait_until(lambda: load.rounds_since(since, answered=answered) >= count, timeout=PHASE_TIMEOUT,
+               interval=0.1, message=f"the residents did not get {count} replies each after the moment")
+    return time.monotonic()
 
 
 def assert_conversations_consistent(load: Load, tracker_url: str) -> None:
@@ -58,14 +61,14 @@ def test_action_servers_killed_during_load(shared_stack):
     stack, tracker = shared_stack.stack, shared_stack.tracker_url
     load = Load(shared_stack.url).start()
     try:
-        time.sleep(3)
+        rounds(load, 0, count=1)
         before = event_snapshot(tracker)
         one_down = time.monotonic()
         stack.kill("actions-1")
-        time.sleep(4)
+        rounds(load, one_down)
         both_down = time.monotonic()
         stack.kill("actions-2")
-        time.sleep(4)
+        rounds(load, both_down + 0.5, answered=False)
         restarting = time.monotonic()
         threads = [threading.Thread(target=stack.restart, args=(name,)) for name in ("actions-1", "actions-2")]
         for thread in threads:
@@ -73,7 +76,7 @@ def test_action_servers_killed_during_load(shared_stack):
         for thread in threads:
             thread.join()
         back = time.monotonic()
-        time.sleep(4)
+        rounds(load, back)
     finally:
         load.stop()
 
@@ -86,7 +89,8 @@ def test_action_servers_killed_during_load(shared_stack):
     recovery = load.first_success_after(back)
     assert recovery is not None and recovery < 5
     assert [r for r in load.requests if r.started >= back and not r.ok] == []
-    assert lost_events(tracker, before) == {}
+    lost = lost_events(tracker, before)
+    assert lost == {}
     assert_conversations_consistent(load, tracker)
     failed = load.failures(both_down, back + 10)
     record("action servers killed", {
@@ -96,7 +100,7 @@ def test_action_servers_killed_during_load(shared_stack):
         "residents_saw_errors_for_s": round(max(r.ended for r in failed) - min(r.started for r in failed), 1),
         "restart_until_ready_s": round(back - restarting, 1),
         "first_answer_after_ready_s": round(recovery, 2),
-        "stored_events_lost": 0,
+        "stored_events_lost": sum(lost.values()),
     })
 
 
@@ -105,14 +109,14 @@ def test_postgres_restarted_during_load(throwaway_stack):
     pids = {name: process.pid for name, process in stack.processes.items()}
     load = Load(throwaway_stack.url).start()
     try:
-        time.sleep(3)
+        rounds(load, 0, count=1)
         before = event_snapshot(tracker)
         down = time.monotonic()
         postgres.stop("immediate")  # like a crash: no checkpoint, WAL recovery on start
-        time.sleep(3)
+        time.sleep(OUTAGE_S)
         postgres.start()
         up = time.monotonic()
-        time.sleep(7)
+        recovered = rounds(load, up + 2)
     finally:
         load.stop()
 
@@ -127,14 +131,15 @@ def test_postgres_restarted_during_load(throwaway_stack):
     recovery = load.first_success_after(up)
     assert recovery is not None and recovery < 5
     assert throwaway_stack.ready("rasa-1")["tracker_store"] == "ok"
-    assert lost_events(tracker, before) == {}
+    lost = lost_events(tracker, before)
+    assert lost == {}
     assert_conversations_consistent(load, tracker)
     record("PostgreSQL restarted", {
         "downtime_s": round(up - down, 1),
-        **load.summary(down, up + 7),
+        **load.summary(down, recovered),
         "first_answer_after_database_up_s": round(recovery, 2),
         "slowest_answer_s": round(max(r.ended - r.started for r in load.requests if r.started >= down - 1), 2),
-        "stored_events_lost": 0,
+        "stored_events_lost": sum(lost.values()),
     })
 
 
@@ -145,22 +150,24 @@ def test_redis_unavailable_keeps_answering_with_local_locks(throwaway_stack, sen
     server, tracker = throwaway_stack.redis_server, throwaway_stack.tracker_url
     load = Load(throwaway_stack.url).start()
     try:
-        time.sleep(3)
+        rounds(load, 0, count=1)
         assert server.commands_processed() > 0
         before = event_snapshot(tracker)
         down = time.monotonic()
         server.kill()
-        time.sleep(2)
+        wait_until(lambda: throwaway_stack.ready("rasa-1")["lock_store"]["backend"] == "local",
+                   timeout=PHASE_TIMEOUT, interval=0.2, message="the replica never noticed Redis was gone")
         assert throwaway_stack.ready("rasa-1")["lock_store"]["backend"] == "local"
         assert "Ravenna i Italien" in throwaway_stack.text(sender, "Berätta om Ravenna", source="127.0.0.9")
         assert "Ravenna ligger i Italien" in throwaway_stack.text(sender, "Vilket land ligger den i?",
                                                                   source="127.0.0.9")
-        time.sleep(3)
+        rounds(load, down)  # the residents keep talking on the replica's own locks
         up = time.monotonic()
         server.start()
-        shared_again = wait_until(
-            lambda: throwaway_stack.ready("rasa-1")["lock_store"]["backend"] == "redis", timeout=15)
-        time.sleep(4)
+        wait_until(lambda: throwaway_stack.ready("rasa-1")["lock_store"]["backend"] == "redis",
+                   timeout=15, interval=0.2, message="the locks were not shared through Redis again")
+        shared_again = time.monotonic() - up
+        rounds(load, up + shared_again)
     finally:
         load.stop()
 
@@ -168,7 +175,8 @@ def test_redis_unavailable_keeps_answering_with_local_locks(throwaway_stack, sen
     throwaway_stack.text(sender, "Berätta om Herning", source="127.0.0.9")
     assert server.commands_processed() - counted >= 4, "the lock store did not use Redis again"
     assert load.failures() == []
-    assert lost_events(tracker, before) == {}
+    lost = lost_events(tracker, before)
+    assert lost == {}
     for resident in load.senders:
         stored = [e for e in user_events(tracker, resident) if e["type_name"] == "user"]
         assert len(stored) == len(load.sent_by(resident))
@@ -176,7 +184,7 @@ def test_redis_unavailable_keeps_answering_with_local_locks(throwaway_stack, sen
         "downtime_s": round(up - down, 1),
         **load.summary(down, up + shared_again),
         "locks_shared_again_after_redis_up_s": round(shared_again, 1),
-        "stored_events_lost": 0,
+        "stored_events_lost": sum(lost.values()),
     })
 
 
@@ -200,14 +208,18 @@ def test_replica_killed_the_other_keeps_serving(shared_stack):
         reply = shared_stack.text(sender, "Berätta om Herning", source=f"127.0.0.{60 + index}")
         follow_ups[sender] = (time.monotonic() - started, reply)
 
+    def in_flight() -> bool:
+        """Every burst message has reached a replica (it holds the conversation's ticket) or is answered."""
+        return all(s in burst or queued_turns(shared_stack.settings, s) for s in burst_senders)
+
     load = Load(shared_stack.url).start()
     try:
-        time.sleep(3)
+        rounds(load, 0, count=1)
         before = event_snapshot(tracker)
         threads = [threading.Thread(target=first, args=(i, s)) for i, s in enumerate(burst_senders)]
         for thread in threads:
             thread.start()
-        time.sleep(0.08)
+        wait_until(in_flight, timeout=30, interval=0.01, message="the burst never reached the replicas")
         killed = time.monotonic()
         stack.kill("rasa-1")
         for thread in threads:
@@ -215,9 +227,13 @@ def test_replica_killed_the_other_keeps_serving(shared_stack):
         threads = [threading.Thread(target=follow_up, args=(i, s)) for i, s in enumerate(burst_senders)]
         for thread in threads:
             thread.start()
-        time.sleep(heartbeat + 4)
         for thread in threads:
-            thread.join(timeout=30)
+            thread.join(timeout=heartbeat + 30)
+        # and the paced residents have talked on for a while after the kill
+        wait_until(lambda: sum(1 for r in load.requests if r.ended >= killed and r.ok) > 4 * load.residents,
+                   timeout=PHASE_TIMEOUT, interval=0.1, message="the paced residents got too few answers")
+        rounds(load, killed)
+        ended = time.monotonic()
     finally:
         load.stop()
 
@@ -239,12 +255,13 @@ def test_replica_killed_the_other_keeps_serving(shared_stack):
     assert slowest < heartbeat + 3
     assert len([r for r in after if r.ok]) > 4 * load.residents
     assert requests.get(f"{shared_stack.url}/webhooks/rest/", timeout=10).status_code == 200
-    assert lost_events(tracker, before) == {}
+    lost = lost_events(tracker, before)
+    assert lost == {}
     assert_conversations_consistent(load, tracker)
     record("Rasa replica killed", {
-        **load.summary(killed, killed + heartbeat + 4),
+        **load.summary(killed, ended),
         "burst_in_flight_cut_off": len(cut_off),
         "next_message_of_cut_off_residents_waited_s": round(waited, 1),
         "first_answer_after_kill_s": round(load.first_success_after(killed), 2),
-        "stored_events_lost": 0,
+        "stored_events_lost": sum(lost.values()),
     })
