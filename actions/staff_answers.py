@@ -13,7 +13,6 @@ import weakref
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.cited import send_cited
 from bot.content import retrieval
@@ -33,8 +32,9 @@ def qa_retriever(repo: ContentRepository) -> retrieval.QARetriever:
     with _retrievers_lock:
         retriever = _retrievers.get(repo)
         if retriever is None:
-            # The repository's session factory: the same database as every other answer.
-            retriever = retrieval.QARetriever(repo.sessions)
+            # Reads through the repository (the same database as every other answer);
+            # a proxy, so that the cached retriever does not keep the repository alive.
+            retriever = retrieval.QARetriever(weakref.proxy(repo))
             _retrievers[repo] = retriever
         return retriever
 
@@ -57,8 +57,8 @@ def find_qa(repo: ContentRepository, text: str, threshold: float | None = None,
             return retriever.best(text)
         ranked = retriever.rank(text)
         return ranked[0] if ranked and ranked[0].score >= threshold else None
-    except SQLAlchemyError as error:
-        raise ContentUnavailable(str(error)) from error
+    except ContentUnavailable:
+        raise
     except Exception:  # noqa: BLE001 - a broken retrieval must not silence the fallback
         logger.exception("Q&A retrieval failed; answering without staff entries")
         return None

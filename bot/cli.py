@@ -24,7 +24,6 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 from bot.paths import SPACY_MODEL_DIR
 
@@ -195,7 +194,7 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     from bot.filemodes import private_umask
 
     private_umask()  # var/ holds password hashes and conversations: owner only

@@ -1,11 +1,12 @@
 """YAML import and export of the whole content store.
 
-A bundle is one mapping with the sections `site`, `topics`, `focus_areas` and
-`partners`, and optionally `qa` (staff-written question-and-answer entries) and
-`texts` (the bot's own wording, bot/content/texts.py); the seed in
-`data/content/` spreads the sections over one file each. An import replaces
-the whole store, so a bundle without `qa` leaves no Q&A entries; every text a
-bundle leaves out gets its default wording (older bundles have no `texts`).
+A bundle is one mapping with a section per content type (bot/content/types/):
+`site`, `topics`, `focus_areas` and `partners`, and optionally `qa`
+(staff-written question-and-answer entries) and `texts` (the bot's own
+wording, bot/content/texts.py); the seed in `data/content/` spreads the
+sections over one file each. An import replaces the whole store, so a bundle
+without `qa` leaves no Q&A entries; every text a bundle leaves out gets its
+default wording (older bundles have no `texts`).
 Everything is validated before anything is written, and a bad file is
 reported with its name, line and reason (in Swedish, for the staff who edit it).
 """
@@ -21,13 +22,15 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.content import history, models, texts
+from bot.content import history
 from bot.content.matching import normalise
+from bot.content.types import SITE, TYPES, ContentType
+from bot.content.types.checks import cap_problem
+from bot.content.types.declaration import Field
 
-SECTIONS = ("site", "topics", "focus_areas", "partners")
-OPTIONAL_SECTIONS = ("qa", "texts")
-# Replies the bot needs whatever the question: "not my area" and "I don't know".
-REQUIRED_TOPICS = ("out_of_scope", "no_answer")
+# Every content type has a section; the site's comes first, as the bundle's header.
+BUNDLE_TYPES = tuple(sorted(TYPES.values(), key=lambda kind: not kind.single))
+SECTION_TYPES = {kind.section: kind for kind in BUNDLE_TYPES}
 
 
 @dataclass(frozen=True)
@@ -87,18 +90,17 @@ def parse_bundle(documents: Iterable[tuple[str, str]]) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise BundleError([Problem(name, 1, "filen ska innehålla en mappning med avsnitt")])
         for section, value in data.items():
-            if section not in SECTIONS + OPTIONAL_SECTIONS:
+            if section not in SECTION_TYPES:
                 problems.append(Problem(name, data.line, f"okänt avsnitt ”{section}”"))
             elif section in merged:
                 problems.append(Problem(name, data.line, f"avsnittet ”{section}” finns redan i en annan fil"))
             else:
                 merged[section] = value
-    for section in SECTIONS:
-        if section not in merged:
-            problems.append(Problem("innehållet", 0, f"avsnittet ”{section}” saknas"))
-    for section in OPTIONAL_SECTIONS:
-        if merged.get(section) is None:
-            merged[section] = []
+    for kind in BUNDLE_TYPES:
+        if kind.optional_section and merged.get(kind.section) is None:
+            merged[kind.section] = []
+        elif kind.section not in merged:
+            problems.append(Problem("innehållet", 0, f"avsnittet ”{kind.section}” saknas"))
     if not problems:
         problems = _validate(merged)
     if problems:
@@ -121,97 +123,31 @@ def _parse_yaml(name: str, text: str) -> Any:
         loader.dispose()
 
 
-# Field specs: name -> (required, check). A check returns an error text or "".
-def _text(value: Any) -> str:
-    return "" if isinstance(value, str) and value.strip() else "ska vara en text som inte är tom"
-
-
-def _optional_text(value: Any) -> str:
-    return "" if isinstance(value, str) else "ska vara en text"
-
-
-def _date(value: Any) -> str:
-    return "" if isinstance(value, dt.date) else "ska vara ett datum på formen ÅÅÅÅ-MM-DD"
-
-
-def _aliases(value: Any) -> str:
-    ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
-    return "" if ok else "ska vara en lista med texter"
-
-
-def _examples(value: Any) -> str:
-    ok = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
-    return "" if ok else "ska vara en lista med minst en exempelfråga"
-
-
-def _kind(value: Any) -> str:
-    return "" if value in models.PARTNER_KINDS else "ska vara en av " + ", ".join(models.PARTNER_KINDS)
-
-
-Spec = dict[str, tuple[bool, Callable[[Any], str]]]
-SITE_SPEC: Spec = {
-    "municipality": (True, _text), "municipality_url": (True, _text),
-    "source_title": (True, _text), "source_url": (False, _optional_text), "last_updated": (True, _date),
-}
-TOPIC_SPEC: Spec = {"key": (True, _text), "title": (True, _text), "body": (True, _text)}
-FOCUS_AREA_SPEC: Spec = {
-    "title": (True, _text), "description": (False, _optional_text), "aliases": (False, _aliases),
-}
-PARTNER_SPEC: Spec = {
-    "name": (True, _text), "country": (False, _optional_text), "continent": (False, _optional_text),
-    "kind": (True, _kind), "description": (False, _optional_text), "aliases": (False, _aliases),
-}
-QA_SPEC: Spec = {"title": (True, _text), "answer": (True, _text), "examples": (True, _examples)}
-TEXT_SPEC: Spec = {"key": (True, _text), "text": (True, _text)}
-
-
-# Length caps of every content field, in characters, and the most lines of a list.
-# The editor and the import share them; markdown-it's time grows fast on long texts.
-MAX_LONG_TEXT = 5000
-MAX_LINE = 300
-FIELD_CAPS: dict[str, int] = {
-    "body": MAX_LONG_TEXT, "answer": MAX_LONG_TEXT, "description": MAX_LONG_TEXT, "text": MAX_LONG_TEXT,
-    "title": 300, "key": 80, "name": 200, "country": 100, "continent": 100, "kind": 20,
-    "municipality": 200, "municipality_url": 500, "source_title": 200, "source_url": 500,
-}
-LIST_CAPS: dict[str, tuple[int, str]] = {"examples": (50, "exempelfrågor"), "aliases": (50, "rader")}
-
-
-def cap_problem(field: str, value: Any) -> str:
-    """A Swedish reason when a value is longer than its field allows, else ""."""
-    if isinstance(value, str) and len(value) > FIELD_CAPS.get(field, MAX_LONG_TEXT):
-        return f"får vara högst {FIELD_CAPS.get(field, MAX_LONG_TEXT)} tecken (nu {len(value)})"
-    if isinstance(value, list):
-        most, noun = LIST_CAPS.get(field, (50, "rader"))
-        if len(value) > most:
-            return f"får ha högst {most} {noun} (nu {len(value)})"
-        if any(isinstance(item, str) and len(item) > MAX_LINE for item in value):
-            return f"får ha högst {MAX_LINE} tecken per rad"
-    return ""
-
-
-def _check_record(record: Any, spec: Spec, what: str, where: tuple[str, int]) -> list[Problem]:
+def _check_record(record: Any, fields: tuple[Field, ...], what: str, where: tuple[str, int]) -> list[Problem]:
     if not isinstance(record, _Mapping):
         return [Problem(where[0], where[1], f"{what} ska vara en mappning")]
     source, line = record.source, record.line
-    problems = [Problem(source, line, f"{what}: okänt fält ”{k}”") for k in record if k not in spec]
-    for field, (required, check) in spec.items():
-        if field not in record:
-            if required:
-                problems.append(Problem(source, line, f"{what}: fältet ”{field}” saknas"))
-        elif check(record[field]):
-            problems.append(Problem(source, line, f"{what}: fältet ”{field}” {check(record[field])}"))
-        elif cap_problem(field, record[field]):
-            problems.append(Problem(source, line, f"{what}: fältet ”{field}” {cap_problem(field, record[field])}"))
+    names = {field.name for field in fields}
+    problems = [Problem(source, line, f"{what}: okänt fält ”{k}”") for k in record if k not in names]
+    for field in fields:
+        if field.name not in record:
+            if field.required:
+                problems.append(Problem(source, line, f"{what}: fältet ”{field.name}” saknas"))
+            continue
+        reason = field.problem(record[field.name]) or cap_problem(field.name, record[field.name])
+        if reason:
+            problems.append(Problem(source, line, f"{what}: fältet ”{field.name}” {reason}"))
     return problems
 
 
-def _check_list(bundle: dict[str, Any], section: str, spec: Spec, what: str) -> list[Problem]:
-    items = bundle[section]
-    if not isinstance(items, list):
-        return [Problem("innehållet", 0, f"avsnittet ”{section}” ska vara en lista")]
+def _check_section(bundle: dict[str, Any], kind: ContentType) -> list[Problem]:
+    items = bundle[kind.section]
     where = ("innehållet", 0)
-    return [p for item in items for p in _check_record(item, spec, what, where)]
+    if kind.single:
+        return _check_record(items, kind.bundle_fields, kind.noun, where)
+    if not isinstance(items, list):
+        return [Problem(*where, f"avsnittet ”{kind.section}” ska vara en lista")]
+    return [p for item in items for p in _check_record(item, kind.bundle_fields, kind.noun, where)]
 
 
 def _duplicates(records: list[_Mapping], names: Callable[[_Mapping], Iterable[str]], what: str) -> list[Problem]:
@@ -226,55 +162,35 @@ def _duplicates(records: list[_Mapping], names: Callable[[_Mapping], Iterable[st
     return problems
 
 
+def _records(bundle: dict[str, Any], kind: ContentType) -> list[Any]:
+    return [bundle[kind.section]] if kind.single else bundle[kind.section]
+
+
 def _validate(bundle: dict[str, Any]) -> list[Problem]:
-    problems = _check_record(bundle["site"], SITE_SPEC, "site", ("innehållet", 0))
-    problems += _check_list(bundle, "topics", TOPIC_SPEC | PROVENANCE_SPEC, "ämne")
-    problems += _check_list(bundle, "focus_areas", FOCUS_AREA_SPEC | PROVENANCE_SPEC, "fokusområde")
-    problems += _check_list(bundle, "partners", PARTNER_SPEC | PROVENANCE_SPEC, "partner")
-    problems += _check_list(bundle, "qa", QA_SPEC | PROVENANCE_SPEC, "fråga och svar")
-    problems += _check_list(bundle, "texts", TEXT_SPEC, "text")
+    problems = [p for kind in BUNDLE_TYPES for p in _check_section(bundle, kind)]
     if problems:
         return problems
-    problems += _check_texts(bundle["texts"])
-    problems += _duplicates(bundle["topics"], lambda t: [t["key"]], "ämnesnyckeln")
-    keys = {t["key"] for t in bundle["topics"]}
-    problems += [
-        Problem("innehållet", 0, f"ämnet ”{key}” krävs av boten och saknas")
-        for key in REQUIRED_TOPICS if key not in keys
-    ]
-    problems += _duplicates(bundle["focus_areas"], lambda f: [f["title"]], "fokusområdet")
-    problems += _duplicates(
-        bundle["partners"], lambda p: [p["name"], *p.get("aliases", [])], "partnernamnet eller aliaset"
-    )
-    problems += _duplicates(bundle["qa"], lambda q: [q["title"]], "frågans rubrik")
-    problems += _duplicates(bundle["qa"], lambda q: q["examples"], "exempelfrågan")
+    for kind in BUNDLE_TYPES:
+        records = _records(bundle, kind)
+        for unique in kind.unique:
+            problems += _duplicates(records, unique.values, unique.what)
+        for record, reason in kind.check_bundle(records) if kind.check_bundle else ():
+            where = (record.source, record.line) if record is not None else ("innehållet", 0)
+            problems.append(Problem(*where, reason))
     return problems
 
 
-def _source(value: Any) -> str:
-    return "" if value in models.SOURCES else "ska vara en av " + ", ".join(models.SOURCES)
-
-
-# What an item cites (optional in a bundle): "page" and the page's date, or "staff"
-# and the day staff last changed it. Written by the export, so an import keeps it.
-PROVENANCE_SPEC: Spec = {"source": (False, _source), "source_date": (False, _date)}
-
-
-def _with_provenance(record: dict[str, Any], default: str, page_day: dt.date) -> dict[str, Any]:
-    values = dict(record)
-    source = values.setdefault("source", default)
-    values.setdefault("source_date", page_day if source == "page" else dt.date.today())
+def _values(kind: ContentType, record: dict[str, Any], position: int, page_day: dt.date) -> dict[str, Any]:
+    """A record as model values: optional fields it leaves out are empty, an
+    ordered item's position is its place in the section, and an item cites the
+    page (at the page's date) or the staff (today) unless the record says."""
+    values = {f.name: f.empty for f in kind.fields if f.in_bundle and not f.required} | dict(record)
+    if kind.ordered:
+        values["position"] = position
+    if kind.sourced:
+        source = values.setdefault("source", kind.default_source)
+        values.setdefault("source_date", page_day if source == "page" else dt.date.today())
     return values
-
-
-def _check_texts(records: list[_Mapping]) -> list[Problem]:
-    problems = _duplicates(records, lambda t: [t["key"]], "textnyckeln")
-    for record in records:
-        spec = texts.SPECS.get(record["key"])
-        reason = f"okänd textnyckel ”{record['key']}”" if spec is None else texts.problem(spec, record["text"])
-        if reason:
-            problems.append(Problem(record.source, record.line, f"text ”{record['key']}”: {reason}"))
-    return problems
 
 
 def replace_content(session: Session, bundle: dict[str, Any], who: str = "import") -> None:
@@ -283,57 +199,32 @@ def replace_content(session: Session, bundle: dict[str, Any], who: str = "import
     Every new row gets a first history entry by `who`; the history of the
     replaced rows is kept but unlinked from their ids, which may be reused.
     """
-    for model in history.MODELS.values():
-        session.execute(delete(model))
-    history.detach_all(session, tuple(history.MODELS))
-    site = {"source_url": "", **bundle["site"]}
-    rows: list[models.Base] = [models.SiteInfo(**site)]
-    day = site["last_updated"]
-    rows += [models.Topic(**_with_provenance(t, "page", day)) for t in bundle["topics"]]
-    rows += [
-        models.FocusArea(position=i, **{"description": "", "aliases": [], **_with_provenance(f, "page", day)})
-        for i, f in enumerate(bundle["focus_areas"], start=1)
-    ]
-    rows += [
-        models.Partner(**{"country": "", "continent": "", "description": "", "aliases": [],
-                          **_with_provenance(p, "page", day)})
-        for p in bundle["partners"]
-    ]
-    rows += [models.QAEntry(**_with_provenance(q, "staff", day)) for q in bundle.get("qa") or []]
-    wording = texts.defaults() | {t["key"]: t["text"] for t in bundle.get("texts") or []}
-    rows += [models.BotText(key=key, text=wording[key]) for key in texts.SPECS]
+    for kind in BUNDLE_TYPES:
+        session.execute(delete(kind.model))
+    history.detach_all(session)
+    page_day = bundle[SITE.section]["last_updated"]
+    rows = []
+    for kind in BUNDLE_TYPES:
+        records = _records(bundle, kind)
+        records = kind.bundle_rows(records) if kind.bundle_rows else records
+        rows += [kind.model(**_values(kind, record, position, page_day))
+                 for position, record in enumerate(records, start=1)]
     session.add_all(rows)
     session.flush()
     for row in rows:
         history.record(session, row, "importerad", who)
 
 
+def _exported(session: Session, kind: ContentType) -> Any:
+    order = getattr(kind.model, kind.bundle_order or kind.stored_order)
+    records = [{field.name: getattr(row, field.name) for field in kind.bundle_fields}
+               for row in session.execute(select(kind.model).order_by(order)).scalars()]
+    return records[0] if kind.single else records
+
+
 def export_content(session: Session) -> dict[str, Any]:
     """The whole store as a bundle, in the same shape that `replace_content` takes."""
-    site = session.execute(select(models.SiteInfo)).scalars().one()
-    return {
-        "site": {field: getattr(site, field) for field in SITE_SPEC},
-        "topics": [
-            {field: getattr(t, field) for field in TOPIC_SPEC | PROVENANCE_SPEC}
-            for t in session.execute(select(models.Topic).order_by(models.Topic.id)).scalars()
-        ],
-        "focus_areas": [
-            {field: getattr(f, field) for field in FOCUS_AREA_SPEC | PROVENANCE_SPEC}
-            for f in session.execute(select(models.FocusArea).order_by(models.FocusArea.position)).scalars()
-        ],
-        "partners": [
-            {field: getattr(p, field) for field in PARTNER_SPEC | PROVENANCE_SPEC}
-            for p in session.execute(select(models.Partner).order_by(models.Partner.name)).scalars()
-        ],
-        "qa": [
-            {field: getattr(q, field) for field in QA_SPEC | PROVENANCE_SPEC}
-            for q in session.execute(select(models.QAEntry).order_by(models.QAEntry.id)).scalars()
-        ],
-        "texts": [
-            {field: getattr(t, field) for field in TEXT_SPEC}
-            for t in session.execute(select(models.BotText).order_by(models.BotText.id)).scalars()
-        ],
-    }
+    return {kind.section: _exported(session, kind) for kind in BUNDLE_TYPES}
 
 
 def dump_bundle(bundle: dict[str, Any]) -> str:

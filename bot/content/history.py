@@ -1,35 +1,19 @@
 """Version history of content rows: a snapshot per save, who made it and when.
 
 Shared by the editor (every save) and the bundle import (every imported row).
+A snapshot keeps the fields of the row's content type (bot/content/types/).
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Tuple, Type
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.content import models
-
-# Entity type (as stored in content_version) → model and the fields a snapshot keeps.
-MODELS: Dict[str, Type[models.Base]] = {
-    "site": models.SiteInfo,
-    "topic": models.Topic,
-    "focus_area": models.FocusArea,
-    "partner": models.Partner,
-    "qa": models.QAEntry,
-    "text": models.BotText,
-}
-FIELDS: Dict[str, Tuple[str, ...]] = {
-    "site": ("municipality", "municipality_url", "source_title", "source_url", "last_updated"),
-    "topic": ("key", "title", "body"),
-    "focus_area": ("position", "title", "description", "aliases"),
-    "partner": ("name", "country", "continent", "kind", "description", "aliases"),
-    "qa": ("title", "answer", "examples"),
-    "text": ("key", "text"),
-}
-_TYPE_OF_MODEL = {model: name for name, model in MODELS.items()}
+from bot.content.types import TYPE_OF_MODEL, TYPES, ContentType
 
 # What happened in a version, as shown to staff.
 ACTIONS = {
@@ -43,10 +27,6 @@ ACTIONS = {
 }
 
 
-def entity_type(row: models.Base) -> str:
-    return _TYPE_OF_MODEL[type(row)]
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -55,11 +35,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def snapshot(row: models.Base) -> Dict[str, Any]:
+def snapshot(row: models.Base) -> dict[str, Any]:
     """The row's editable fields, plus id and version, as JSON-ready values."""
-    kind = entity_type(row)
-    data: Dict[str, Any] = {"id": row.id, "version": row.version}
-    data.update({field: _plain(getattr(row, field)) for field in FIELDS[kind]})
+    data: dict[str, Any] = {"id": row.id, "version": row.version}
+    data.update({name: _plain(getattr(row, name)) for name in TYPE_OF_MODEL[type(row)].field_names})
     if isinstance(row, models.Sourced):  # what the item cited at this version
         data.update(source=row.source, source_date=_plain(row.source_date))
     return data
@@ -69,18 +48,55 @@ def record(session: Session, row: models.Base, action: str, who: str) -> models.
     """Write the row's current state to the history (flushes to get id and version)."""
     session.flush()
     entry = models.ContentVersion(
-        entity_type=entity_type(row), entity_id=row.id, version=row.version,
+        entity_type=TYPE_OF_MODEL[type(row)].name, entity_id=row.id, version=row.version,
         action=action, username=who, snapshot=snapshot(row),
     )
     session.add(entry)
     return entry
 
 
-def detach_all(session: Session, kinds: Tuple[str, ...]) -> None:
+def detach_all(session: Session) -> None:
     """Keep old history rows but unlink them from ids that an import will reuse."""
     session.execute(
         update(models.ContentVersion)
-        .where(models.ContentVersion.entity_type.in_(kinds))
+        .where(models.ContentVersion.entity_type.in_(tuple(TYPES)))
         .values(entity_id=None)
         .execution_options(synchronize_session=False)
     )
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    """One saved version, detached from the database session."""
+
+    id: int
+    entity_type: str
+    entity_id: int | None
+    version: int
+    action: str
+    username: str
+    created_at: dt.datetime
+    snapshot: dict[str, Any]
+
+    @property
+    def action_label(self) -> str:
+        return ACTIONS.get(self.action, self.action)
+
+    @property
+    def title(self) -> str:
+        return TYPES[self.entity_type].title_for(self.snapshot)
+
+
+def version_entry(row: models.ContentVersion) -> VersionEntry:
+    return VersionEntry(row.id, row.entity_type, row.entity_id, row.version, row.action, row.username,
+                        row.created_at, dict(row.snapshot))
+
+
+def entries(session: Session, kind: ContentType, item_id: int) -> list[VersionEntry]:
+    """Every saved version of an item, newest first (also after it was deleted)."""
+    rows = session.execute(
+        select(models.ContentVersion)
+        .where(models.ContentVersion.entity_type == kind.name, models.ContentVersion.entity_id == item_id)
+        .order_by(models.ContentVersion.id.desc())
+    ).scalars()
+    return [version_entry(r) for r in rows]

@@ -1,5 +1,6 @@
-"""SQLAlchemy models for everything the bot states, its history and the portal's users.
+"""The SQLAlchemy base, the columns every content row shares, the history and the portal's users.
 
+Each content type's own model is declared with the type (bot/content/types/).
 Every editable row carries a `version` column that SQLAlchemy checks on update,
 so two editors saving the same row cannot silently overwrite each other; every
 save also writes a `ContentVersion` row (who, when, a snapshot) for history.
@@ -8,19 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Index, Integer, String
 from sqlalchemy.orm import declarative_base, declared_attr
 
 Base = declarative_base()
-
-PARTNER_KINDS = ("twin_town", "partner", "network", "regional")
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
-class _Versioned:
+class Versioned:
     """Columns shared by every editable row: optimistic-lock version and audit stamp."""
 
     version = Column(Integer, nullable=False, default=1)
@@ -41,71 +40,6 @@ class Sourced:
 
     source = Column(String(10), nullable=False, default="page")
     source_date = Column(Date, nullable=True)
-
-
-class SiteInfo(_Versioned, Base):
-    """The source page and the municipality it belongs to (a single row)."""
-
-    __tablename__ = "site_info"
-    id = Column(Integer, primary_key=True)
-    municipality = Column(String(200), nullable=False)
-    municipality_url = Column(String(500), nullable=False)
-    source_title = Column(String(200), nullable=False)
-    source_url = Column(String(500), nullable=False, default="")  # the page itself; "" if unknown
-    last_updated = Column(Date, nullable=False)
-
-
-class Topic(Sourced, _Versioned, Base):
-    """A topic answer; `key` links it to the intent `ask_<key>`."""
-
-    __tablename__ = "topic"
-    id = Column(Integer, primary_key=True)
-    key = Column(String(80), nullable=False, unique=True)
-    title = Column(String(200), nullable=False)
-    body = Column(Text, nullable=False)
-
-
-class FocusArea(Sourced, _Versioned, Base):
-    """One of the international policy's prioritised focus areas."""
-
-    __tablename__ = "focus_area"
-    id = Column(Integer, primary_key=True)
-    position = Column(Integer, nullable=False)
-    title = Column(String(300), nullable=False, unique=True)
-    description = Column(Text, nullable=False, default="")
-    aliases = Column(JSON, nullable=False, default=list)
-
-
-class Partner(Sourced, _Versioned, Base):
-    """A partner: twin town, partner, network or regional organisation."""
-
-    __tablename__ = "partner"
-    id = Column(Integer, primary_key=True)
-    name = Column(String(200), nullable=False, unique=True)
-    country = Column(String(100), nullable=False, default="")
-    continent = Column(String(100), nullable=False, default="")
-    kind = Column(String(20), nullable=False, default="partner")
-    description = Column(Text, nullable=False, default="")
-    aliases = Column(JSON, nullable=False, default=list)
-
-
-class QAEntry(Sourced, _Versioned, Base):
-    """A question-and-answer entry written by staff, found by retrieval (no retraining)."""
-
-    __tablename__ = "qa_entry"
-    id = Column(Integer, primary_key=True)
-    title = Column(String(300), nullable=False, unique=True)
-    answer = Column(Text, nullable=False)
-    examples = Column(JSON, nullable=False, default=list)
-
-
-class BotText(_Versioned, Base):
-    """One of the bot's own sentences, a template whose keys are listed in bot/content/texts.py."""
-
-    __tablename__ = "bot_text"
-    id = Column(Integer, primary_key=True)
-    key = Column(String(80), nullable=False, unique=True)
-    text = Column(Text, nullable=False)
 
 
 ROLES = ("redaktör", "admin")

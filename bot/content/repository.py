@@ -1,41 +1,41 @@
-"""The one API that actions and the portal use to read the content store.
+"""The one API that actions, the retrieval and the portal use to read the content store.
 
 Reads open a short session per call, so an edit committed by the portal is
-visible on the very next message without any cache to invalidate.
+visible on the very next message without any cache to invalidate. Every
+content type is read the same way, from its declaration (bot/content/types/).
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.content import models, texts
+from bot.content import texts
 from bot.content.db import session_factory
-from bot.content.records import FocusAreaRecord, PartnerRecord, Provenance, Site, TopicAnswer
+from bot.content.items import Item, SearchHit, item_of, matching_fields
+from bot.content.matching import normalise
+from bot.content.provenance import Provenance, provenance_of
+from bot.content.types import FOCUS_AREAS, PARTNERS, QA, SITE, TEXTS, TOPICS, TYPES, ContentType
+from bot.content.types.focus_area import FocusAreaRecord
+from bot.content.types.partner import PartnerRecord
+from bot.content.types.qa import QARecord
+from bot.content.types.site import Site
+from bot.content.types.topic import TopicAnswer
 
 
 class ContentUnavailable(RuntimeError):
     """The content database cannot be reached or read."""
 
 
-def provenance(row: models.Base) -> Provenance:
-    """What an item cites (bot/content/citations.py)."""
-    return Provenance(row.source, row.source_date)
-
-
 class ContentRepository:
-    """Read access to topics, focus areas, partners, the source page and the bot's wording."""
+    """Read access to every content type: records for the bot, items for the editor."""
 
     def __init__(self, sessions: sessionmaker | None = None) -> None:
         self._sessions = sessions or session_factory()
-
-    @property
-    def sessions(self) -> sessionmaker:
-        """The session factory, for read helpers on the same database (Q&A retrieval)."""
-        return self._sessions
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -45,55 +45,45 @@ class ContentRepository:
         except SQLAlchemyError as error:
             raise ContentUnavailable(str(error)) from error
 
-    def site(self) -> Site:
+    def _rows(self, session: Session, kind: ContentType, order: str) -> list[Any]:
+        return list(session.execute(
+            select(kind.model).order_by(getattr(kind.model, order), kind.model.id)
+        ).scalars())
+
+    # ------------------------------------------------------------ what the bot reads
+
+    def records(self, kind: ContentType) -> list[Any]:
+        """The plain views of every item of a type, in the order the bot uses."""
         with self._session() as session:
-            row = session.execute(select(models.SiteInfo)).scalars().first()
-            if row is None:
-                raise ContentUnavailable("the content store has not been seeded")
-            return Site(
-                municipality=row.municipality,
-                municipality_url=row.municipality_url,
-                source_title=row.source_title,
-                source_url=row.source_url,
-                last_updated=row.last_updated,
-            )
+            return [kind.record(row) for row in self._rows(session, kind, kind.stored_order)]
+
+    def site(self) -> Site:
+        found = self.records(SITE)
+        if not found:
+            raise ContentUnavailable("the content store has not been seeded")
+        return found[0]
 
     def topic(self, key: str) -> TopicAnswer | None:
         with self._session() as session:
-            row = session.execute(
-                select(models.Topic).where(models.Topic.key == key)
-            ).scalar_one_or_none()
-            return TopicAnswer(row.key, row.title, row.body, provenance(row)) if row else None
+            row = session.execute(select(TOPICS.model).where(TOPICS.model.key == key)).scalar_one_or_none()
+            return TOPICS.record(row) if row else None
 
     def focus_areas(self) -> list[FocusAreaRecord]:
-        with self._session() as session:
-            rows = session.execute(
-                select(models.FocusArea).order_by(models.FocusArea.position)
-            ).scalars()
-            return [
-                FocusAreaRecord(r.position, r.title, r.description, tuple(r.aliases), provenance(r))
-                for r in rows
-            ]
+        return self.records(FOCUS_AREAS)
 
     def partners(self) -> list[PartnerRecord]:
-        with self._session() as session:
-            rows = session.execute(
-                # The page's order (Herning, Ravenna, Chobe), then partners staff added.
-                select(models.Partner).order_by(models.Partner.id)
-            ).scalars()
-            return [
-                PartnerRecord(
-                    r.name, r.country, r.continent, r.kind, r.description, tuple(r.aliases),
-                    provenance(r),
-                )
-                for r in rows
-            ]
+        """In the page's order (Herning, Ravenna, Chobe), then partners staff added."""
+        return self.records(PARTNERS)
+
+    def qa_entries(self) -> list[QARecord]:
+        """The staff's Q&A entries, oldest first (bot/content/retrieval.py indexes them)."""
+        return self.records(QA)
 
     def qa_provenance(self, entry_id: int) -> Provenance:
         """What a staff Q&A entry cites (the retrieval's records carry no provenance)."""
         with self._session() as session:
-            row = session.get(models.QAEntry, entry_id)
-            return provenance(row) if row else Provenance("staff")
+            row = session.get(QA.model, entry_id)
+            return provenance_of(row) if row else Provenance("staff")
 
     def text(self, key: str, **values: object) -> str:
         """The staff's template for `key`, filled in (the default wording if the
@@ -102,6 +92,41 @@ class ContentRepository:
             raise KeyError(f"unknown bot text {key!r}; add it to bot/content/texts.py")
         with self._session() as session:
             template = session.execute(
-                select(models.BotText.text).where(models.BotText.key == key)
+                select(TEXTS.model.text).where(TEXTS.model.key == key)
             ).scalar_one_or_none()
         return texts.fill(template if template is not None else texts.defaults()[key], values)
+
+    def stamp(self, kind: ContentType) -> tuple[Any, ...]:
+        """A value that changes whenever an item of the type is added, changed or
+        deleted: one cheap query, for caches built from the items."""
+        model = kind.model
+        with self._session() as session:
+            return tuple(session.execute(
+                select(func.count(model.id), func.max(model.updated_at), func.sum(model.version),
+                       func.max(model.id))
+            ).one())
+
+    # ------------------------------------------------------------ what the editor reads
+
+    def items(self, kind: ContentType, query: str = "") -> list[Item]:
+        """Every item of a type in the editor's order, narrowed to those with a
+        field that contains `query` (case and å/ä/ö insensitive)."""
+        with self._session() as session:
+            found = [item_of(kind, row) for row in self._rows(session, kind, kind.order_by)]
+        return [item for item in found if matching_fields(item, query)] if query.strip() else found
+
+    def item(self, kind: ContentType, item_id: int) -> Item | None:
+        with self._session() as session:
+            row = session.get(kind.model, item_id)
+            return item_of(kind, row) if row is not None else None
+
+    def count(self, kind: ContentType) -> int:
+        with self._session() as session:
+            return session.execute(select(func.count()).select_from(kind.model)).scalar_one()
+
+    def search(self, query: str) -> list[SearchHit]:
+        """Search every content type at once."""
+        if not normalise(query):
+            return []
+        return [SearchHit(kind, item, matching_fields(item, query))
+                for kind in TYPES.values() for item in self.items(kind, query)]

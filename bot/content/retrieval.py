@@ -30,17 +30,16 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any
 
 import yaml
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz
-from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
-
-from bot.content import models
-from bot.content.db import session_factory
 from bot.content.matching import normalise
+from bot.content.repository import ContentRepository
+from bot.content.types import QA
+from bot.content.types.qa import QARecord
 from bot.nlp.questions import questions, without_personal_details
 from bot.privacy.masking import mask_text
 from bot.paths import ROOT
@@ -94,14 +93,6 @@ STOP_WORDS = frozenset("""
 _SUFFIXES = ("arnas", "ernas", "ornas", "arna", "erna", "orna", "ande", "ende",
              "en", "et", "er", "ar", "or", "na", "ns", "s")
 _ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
-
-
-@dataclass(frozen=True)
-class QARecord:
-    id: int
-    title: str
-    answer: str
-    examples: Tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -165,7 +156,7 @@ class Tokeniser:
         folded = normalise(word)
         return folded if word in self._lemmas or folded in self._folded_lemmas else _strip(folded)
 
-    def _parts(self, word: str, vocabulary: frozenset) -> List[str]:
+    def _parts(self, word: str, vocabulary: frozenset) -> list[str]:
         """The two words a compound is made of, or nothing: a base form (or a
         word from the entries) of four letters or more, written as compounds
         write it, then any known word of four letters or more."""
@@ -184,8 +175,8 @@ class Tokeniser:
                     return [head, right]
         return []
 
-    def _terms(self, doc: Any, vocabulary: frozenset) -> List[str]:
-        terms: List[str] = []
+    def _terms(self, doc: Any, vocabulary: frozenset) -> list[str]:
+        terms: list[str] = []
         for token in doc:
             if token.is_punct or token.is_space:
                 continue
@@ -197,10 +188,10 @@ class Tokeniser:
                         terms.append(part)
         return terms
 
-    def __call__(self, text: str, vocabulary: frozenset = frozenset()) -> List[str]:
+    def __call__(self, text: str, vocabulary: frozenset = frozenset()) -> list[str]:
         return self._terms(self.nlp(text.lower()), vocabulary)
 
-    def many(self, texts: Sequence[str], vocabulary: frozenset = frozenset()) -> List[List[str]]:
+    def many(self, texts: Sequence[str], vocabulary: frozenset = frozenset()) -> list[list[str]]:
         nlp = self.nlp
         docs = nlp.pipe([t.lower() for t in texts], batch_size=256)
         return [self._terms(doc, vocabulary) for doc in docs]
@@ -237,9 +228,9 @@ def warm_up() -> None:
         logger.exception("Warming up the Q&A retrieval failed")
 
 
-def nlu_examples(nlu_dir: Path = NLU_DIR) -> List[str]:
+def nlu_examples(nlu_dir: Path = NLU_DIR) -> list[str]:
     """Every NLU training example, entity annotations removed."""
-    texts: List[str] = []
+    texts: list[str] = []
     for path in sorted(nlu_dir.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in data.get("nlu") or []:
@@ -252,16 +243,16 @@ def nlu_examples(nlu_dir: Path = NLU_DIR) -> List[str]:
     return [t for t in texts if t]
 
 
-_background_cache: Dict[Path, Tuple[Tuple[float, int], List[List[str]]]] = {}
+_background_cache: dict[Path, tuple[tuple[float, int], list[list[str]]]] = {}
 _background_lock = threading.Lock()
 
 
-def _nlu_stamp(nlu_dir: Path) -> Tuple[float, int]:
+def _nlu_stamp(nlu_dir: Path) -> tuple[float, int]:
     files = list(nlu_dir.glob("*.yml"))
     return max((f.stat().st_mtime for f in files), default=0.0), len(files)
 
 
-def _background(nlu_dir: Path) -> List[List[str]]:
+def _background(nlu_dir: Path) -> list[list[str]]:
     """Tokenised background questions, re-read when a file in data/nlu changes."""
     stamp = _nlu_stamp(nlu_dir)
     with _background_lock:
@@ -278,38 +269,29 @@ def _background(nlu_dir: Path) -> List[List[str]]:
 
 @dataclass
 class _Index:
-    signature: Tuple[Any, ...]
+    signature: tuple[Any, ...]
     vocabulary: frozenset
-    bm25: Optional[BM25Okapi]
-    owners: List[int]  # document → entry index, -1 for background
-    texts: List[str]
-    entries: List[QARecord]
+    bm25: BM25Okapi | None
+    owners: list[int]  # document → entry index, -1 for background
+    texts: list[str]
+    entries: list[QARecord]
 
 
 class QARetriever:
     """The best staff Q&A entry for a question, if it is close enough."""
 
-    def __init__(self, sessions: Optional[sessionmaker] = None, threshold: float = THRESHOLD,
+    def __init__(self, repo: ContentRepository | None = None, threshold: float = THRESHOLD,
                  nlu_dir: Path = NLU_DIR) -> None:
-        self._sessions = sessions or session_factory()
+        self._repo = repo or ContentRepository()
         self.threshold = threshold
         self._nlu_dir = nlu_dir
-        self._index: Optional[_Index] = None
+        self._index: _Index | None = None
         self._lock = threading.Lock()
 
-    def _signature(self) -> Tuple[Any, ...]:
-        with self._sessions() as session:
-            return tuple(session.execute(
-                select(func.count(models.QAEntry.id), func.max(models.QAEntry.updated_at),
-                       func.sum(models.QAEntry.version), func.max(models.QAEntry.id))
-            ).one())
-
-    def _load(self, signature: Tuple[Any, ...]) -> _Index:
-        with self._sessions() as session:
-            rows = session.execute(select(models.QAEntry).order_by(models.QAEntry.id)).scalars()
-            entries = [QARecord(r.id, r.title, r.answer, tuple(r.examples)) for r in rows]
-        texts: List[str] = []
-        owners: List[int] = []
+    def _load(self, signature: tuple[Any, ...]) -> _Index:
+        entries = self._repo.qa_entries()
+        texts: list[str] = []
+        owners: list[int] = []
         for index, entry in enumerate(entries):
             for text in (entry.title, *entry.examples):
                 texts.append(text)
@@ -324,21 +306,21 @@ class QARetriever:
         return _Index(signature, vocabulary, bm25, owners, texts, entries)
 
     def index(self) -> _Index:
-        signature = (*self._signature(), *_nlu_stamp(self._nlu_dir))
+        signature = (*self._repo.stamp(QA), *_nlu_stamp(self._nlu_dir))
         with self._lock:
             if self._index is None or self._index.signature != signature:
                 self._index = self._load(signature)
                 logger.info("Q&A index rebuilt: %d entries", len(self._index.entries))
             return self._index
 
-    def rank(self, question: str) -> List[QAMatch]:
+    def rank(self, question: str) -> list[QAMatch]:
         """Every entry with its score for the question, best first."""
         index = self.index()
         terms = list(dict.fromkeys(tokeniser()(question, index.vocabulary)))
         if index.bm25 is None or not terms:
             return []
         scores = index.bm25.get_scores(terms) / math.log(2 * index.bm25.corpus_size + 1)
-        best: Dict[int, Tuple[float, str]] = {}
+        best: dict[int, tuple[float, str]] = {}
         for score, owner, text in zip(scores, index.owners, index.texts):
             if owner >= 0 and (owner not in best or score > best[owner][0]):
                 best[owner] = (float(score), text)
@@ -348,14 +330,14 @@ class QARetriever:
         ]
         return sorted(matches, key=lambda m: m.score, reverse=True)
 
-    def near_exact(self, question: str) -> Optional[QAMatch]:
+    def near_exact(self, question: str) -> QAMatch | None:
         """The entry one of whose example questions (or title) the resident typed
         almost exactly: such an entry wins over any trained intent."""
         index = self.index()
         probe = normalise(question)
         if not probe:
             return None
-        best: Optional[QAMatch] = None
+        best: QAMatch | None = None
         for owner, text in zip(index.owners, index.texts):
             if owner < 0:
                 continue
@@ -364,7 +346,7 @@ class QARetriever:
                 best = QAMatch(index.entries[owner], score, text)
         return best
 
-    def clear_match(self, question: str) -> Optional[QAMatch]:
+    def clear_match(self, question: str) -> QAMatch | None:
         """The entry that answers the question whatever the classifier says: the
         question is one of its examples, almost exactly, or scores CLEAR_MATCH."""
         exact = self.near_exact(question)
@@ -373,7 +355,7 @@ class QARetriever:
         ranked = self.rank(question)
         return ranked[0] if ranked and ranked[0].score >= CLEAR_MATCH else None
 
-    def sent_elsewhere(self, entry_id: int) -> List[Tuple[str, str]]:
+    def sent_elsewhere(self, entry_id: int) -> list[tuple[str, str]]:
         """The entry's example questions that the bot would not answer with the
         entry today, each with the reason in Swedish: shown to staff on saving.
 
@@ -393,7 +375,7 @@ class QARetriever:
                 found.append((example, f"boten svarar med frågan ”{match.entry.title}”"))
         return found
 
-    def best(self, question: str) -> Optional[QAMatch]:
+    def best(self, question: str) -> QAMatch | None:
         """The top entry, when its score reaches the threshold."""
         ranked = self.rank(question)
         return ranked[0] if ranked and ranked[0].score >= self.threshold else None

@@ -8,9 +8,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import select
 
-from bot.content import history, models, texts
+from bot.content import history, texts
 from bot.content.bundle import load_bundle, replace_content
 from bot.content.db import database_url, session_factory
+from bot.content.types import SITE, TEXTS
 from bot.paths import CONTENT_SEED_DIR
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def seed_if_empty(url: str | None = None, seed: Path = CONTENT_SEED_DIR) -> bool
     """Load the seed content into an empty store; True when it did. A store that
     has content gets the default wording of every bot text it lacks."""
     with session_factory(url)() as session:
-        if session.execute(select(models.SiteInfo.id)).first() is not None:
+        if session.execute(select(SITE.model.id)).first() is not None:
             add_missing_texts(url)
             return False
     import_file(seed, url)
@@ -47,8 +48,8 @@ def seed_if_empty(url: str | None = None, seed: Path = CONTENT_SEED_DIR) -> bool
 def add_missing_texts(url: str | None = None) -> list[str]:
     """Add the default of every bot text the store lacks (new keys, older stores); the keys added."""
     with session_factory(url)() as session, session.begin():
-        present = set(session.execute(select(models.BotText.key)).scalars())
-        rows = [models.BotText(key=key, text=text)
+        present = set(session.execute(select(TEXTS.model.key)).scalars())
+        rows = [TEXTS.model(key=key, text=text)
                 for key, text in texts.defaults().items() if key in texts.SPECS and key not in present]
         session.add_all(rows)
         for row in rows:

@@ -2,7 +2,7 @@
 import pytest
 
 from actions import ActionPartner, ActionPartners
-from bot.content import models
+from bot.content.types.partner import Partner
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def test_unknown_partner_gets_an_honest_answer_never_an_invented_one(turn):
 
 def test_a_partner_added_to_the_store_is_found_without_retraining(turn, sessions):
     with sessions.begin() as session:
-        session.add(models.Partner(name="Tammerfors", country="Finland", continent="Europa",
+        session.add(Partner(name="Tammerfors", country="Finland", continent="Europa",
                                    kind="twin_town", description="Testpartner.", aliases=["Tampere"]))
     assert "Testpartner." in turn(ActionPartner(), "berätta om tampere", "ask_partner", [("partner", "tampere")]).text
 

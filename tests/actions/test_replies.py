@@ -5,8 +5,9 @@ from actions.base import use_repository
 from actions.replies import ActionSayGreet, ActionSayThank
 from bot.content import texts
 from bot.content.db import session_factory
-from bot.content.editor import TEXTS, ContentEditor
+from bot.content.editor import ContentEditor
 from bot.content.repository import ContentRepository
+from bot.content.types import TEXTS
 
 
 def _save(sessions, key: str, text: str) -> None:

@@ -3,7 +3,7 @@ from sqlalchemy import update
 
 from actions import ActionAnswerTopic, ActionOutOfScope
 from actions.base import use_repository
-from bot.content import models
+from bot.content.types.topic import Topic
 from bot.content.db import session_factory
 from bot.content.repository import ContentRepository
 from bot.messages import TECHNICAL_ERROR
@@ -21,14 +21,14 @@ def test_topic_answer_is_read_from_the_store_with_its_source(turn):
 def test_an_edit_in_the_store_shows_in_the_next_reply(turn, sessions):
     with sessions.begin() as session:
         session.execute(
-            update(models.Topic).where(models.Topic.key == "why").values(body="Nytt svar om varför.")
+            update(Topic).where(Topic.key == "why").values(body="Nytt svar om varför.")
         )
     assert "Nytt svar om varför." in turn(ActionAnswerTopic(), "varför", "ask_why").text
 
 
 def test_a_topic_missing_from_the_store_gets_the_honest_no_answer(turn, sessions):
     with sessions.begin() as session:
-        session.query(models.Topic).filter_by(key="history").delete()
+        session.query(Topic).filter_by(key="history").delete()
     reply = turn(ActionAnswerTopic(), "hur länge har ni hållit på", "ask_history")
     assert "ingen information" in reply.text
     assert "Källa" not in reply.text
@@ -49,7 +49,7 @@ def test_an_unreachable_database_gives_a_polite_reply(turn):
 def test_markdown_written_by_staff_is_sent_as_plain_chat_text(turn, sessions):
     with sessions.begin() as session:
         session.execute(
-            update(models.Topic).where(models.Topic.key == "why")
+            update(Topic).where(Topic.key == "why")
             .values(body="**Viktigt:** läs [sidan](https://www.vanersborg.se).\n\n- ett\n- två")
         )
     text = turn(ActionAnswerTopic(), "varför", "ask_why").text

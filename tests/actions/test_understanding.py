@@ -2,7 +2,8 @@
 from actions.fallback import ActionRephrase
 from actions.partners import ActionPartner
 from actions.topics import ActionAnswerTopic
-from bot.content.editor import QA, ContentEditor
+from bot.content.editor import ContentEditor
+from bot.content.types import QA
 
 
 def test_an_unknown_place_gets_an_honest_answer_in_the_residents_spelling(turn):
@@ -37,8 +38,8 @@ def test_a_misspelled_partner_inside_a_longer_message(turn):
     assert "Herning i Danmark" in reply.text
 
 
-def test_a_staff_entrys_own_example_question_wins_over_the_trained_intent(turn, repo):
-    ContentEditor(repo.sessions).create(QA, {
+def test_a_staff_entrys_own_example_question_wins_over_the_trained_intent(turn, repo, sessions):
+    ContentEditor(sessions).create(QA, {
         "title": "Praktik", "answer": "Kontakta kommunen om praktik.",
         "examples": "Kan jag göra praktik i en vänort?"}, "test")
     reply = turn(ActionAnswerTopic(), "kan jag göra praktik i en vänort", "ask_activities")

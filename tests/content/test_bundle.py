@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.content import models
 from bot.content.bundle import BundleError, dump_bundle, export_content, load_bundle
 from bot.content.store import import_file
+from bot.content.types.partner import Partner
 from bot.paths import CONTENT_SEED_DIR
 
 
@@ -48,7 +48,7 @@ def test_malformed_file_is_rejected_with_place_and_reason(tmp_path, sessions, co
         import_file(bad, content_url)
     assert expected in str(error.value)
     with sessions() as session:  # nothing was changed
-        assert len(session.execute(select(models.Partner)).all()) == 3
+        assert len(session.execute(select(Partner)).all()) == 3
 
 
 def test_duplicate_partner_alias_and_bad_kind_are_reported_by_line(tmp_path, sessions, content_url):

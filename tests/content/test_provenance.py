@@ -8,12 +8,12 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from bot.content import models
 from bot.content.bundle import dump_bundle, export_content, parse_bundle, replace_content
 from bot.content.citations import cite
-from bot.content.editor import PARTNERS, SITE, ContentEditor
+from bot.content.editor import ContentEditor
 from bot.content.records import swedish_date
 from bot.content.store import migrate, seed_if_empty
+from bot.content.types import PARTNERS, SITE
 
 TODAY = swedish_date(dt.date.today())
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List, Tuple
 
 import pytest
 import yaml
@@ -18,11 +18,12 @@ from actions.base import use_repository
 from actions.fallback import ActionAnswerQA, ActionOutOfScope, ActionRephrase
 from bot.content import texts
 from bot.content.db import session_factory
-from bot.content.editor import QA, ContentEditor
+from bot.content.editor import ContentEditor
 from bot.content.records import swedish_date
 from bot.content.repository import ContentRepository
 from bot.content.retrieval import THRESHOLD, QARetriever, tokeniser
 from bot.content.store import migrate, seed_if_empty
+from bot.content.types import QA
 from bot.messages import TECHNICAL_ERROR
 from tests.actions.conftest import Turn, make_tracker
 
@@ -43,9 +44,9 @@ def heldout_retriever(tmp_path_factory) -> Iterator[QARetriever]:
     editor = ContentEditor(sessions)
     for entry in ENTRIES:
         editor.create(QA, {k: entry[k] for k in ("title", "answer", "examples")}, "test")
-    retriever = QARetriever(sessions)
+    retriever = QARetriever(ContentRepository(sessions))
     yield retriever
-    scores: List[Tuple[str, float, str]] = []
+    scores: list[tuple[str, float, str]] = []
     for question, _title in PARAPHRASES + BEYOND_REACH:
         top = retriever.rank(question)[0]
         scores.append(("paraphrase", top.score, question))
@@ -107,7 +108,7 @@ TAMMERFORS = {
 
 
 def test_an_entry_saved_in_the_store_is_found_on_the_next_call(sessions, editor):
-    retriever = QARetriever(sessions)
+    retriever = QARetriever(ContentRepository(sessions))
     question = "Kan jag bli medlem i någon vänortsförening?"
     assert retriever.best(question) is None  # the index is built now, without the entry
 
@@ -183,7 +184,7 @@ def test_staff_rule_near_exact_example_and_the_examples_sent_elsewhere(tmp_path)
         "Mejla mig på anna@example.se",
     ])}, "test")
     editor.create(QA, {"title": "Resor", "answer": "Om resor.", "examples": "vem betalar resan"}, "test")
-    retriever = QARetriever(sessions)
+    retriever = QARetriever(ContentRepository(sessions))
     assert retriever.near_exact("kan jag gora praktik i en vanort").entry.title == "Praktik"
     assert retriever.near_exact("kan man praktisera i danmark") is None
     elsewhere = dict(retriever.sent_elsewhere(praktik.id))

@@ -7,12 +7,14 @@ import yaml
 from sqlalchemy import delete, select
 
 from bot import messages
-from bot.content import models, texts
+from bot.content import texts
 from bot.content.bundle import BundleError, dump_bundle, export_content, parse_bundle
 from bot.content.db import session_factory
-from bot.content.editor import TEXTS, ContentEditor, EditConflict, ValidationFailed
+from bot.content.editor import ContentEditor, EditConflict, ValidationFailed
 from bot.content.repository import ContentRepository
 from bot.content.store import add_missing_texts, seed_if_empty
+from bot.content.types import TEXTS
+from bot.content.types.text import BotText
 
 
 @pytest.fixture
@@ -90,7 +92,7 @@ def test_the_key_cannot_be_changed_and_texts_cannot_be_created_or_deleted(editor
 def test_staff_see_the_swedish_label_and_search_finds_the_wording(editor):
     item = text_item(editor, "focus_areas_intro")
     assert item.title == "Inledning till listan över fokusområden"
-    hits = [h.item.values.get("key") for h in editor.search("fokusområden") if h.kind is TEXTS]
+    hits = [h.item.values.get("key") for h in editor.repository.search("fokusområden") if h.kind is TEXTS]
     assert "focus_areas_intro" in hits
 
 
@@ -115,11 +117,11 @@ def test_two_editors_saving_one_text_conflict(editor):
 
 def test_an_older_store_gets_the_defaults_it_lacks_and_a_missing_row_reads_the_default(content_url, sessions):
     with sessions() as session, session.begin():
-        session.execute(delete(models.BotText).where(models.BotText.key == "greet"))
+        session.execute(delete(BotText).where(BotText.key == "greet"))
     assert ContentRepository(sessions).text("greet") == texts.defaults()["greet"]
     assert seed_if_empty(content_url) is False
     with sessions() as session:
-        assert session.execute(select(models.BotText.key).where(models.BotText.key == "greet")).scalar_one()
+        assert session.execute(select(BotText.key).where(BotText.key == "greet")).scalar_one()
     assert add_missing_texts(content_url) == []
 
 

@@ -281,9 +281,9 @@ async def test_the_public_portal_is_unchanged(client):
 
 
 def editor_kind(slug):
-    from bot.content.editor import KINDS
+    from bot.portal.admin.content_pages import PAGES
 
-    return KINDS[slug]
+    return PAGES[slug].type
 
 
 def _partner_form(partner):

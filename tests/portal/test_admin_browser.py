@@ -11,16 +11,17 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from cryptography.fernet import Fernet
 from playwright.sync_api import expect
 
 from bot.content.db import session_factory
-from bot.content.editor import PARTNERS, TOPICS, ContentEditor
+from bot.content.editor import ContentEditor
 from bot.content.store import migrate, seed_if_empty
+from bot.content.types import PARTNERS, TOPICS
 from bot.paths import ROOT
 from bot.portal.auth import UserStore
 from tests.browser_support import axe_violations, describe_violations, new_context, screenshot

@@ -11,7 +11,7 @@ import yaml
 from aiohttp import FormData
 
 from bot.content.bundle import dump_bundle, export_content
-from bot.content.editor import FOCUS_AREAS, PARTNERS, QA, TOPICS
+from bot.content.types import FOCUS_AREAS, PARTNERS, QA, TOPICS
 from bot.content.repository import ContentRepository
 from tests.portal.admin_fixtures import (  # noqa: F401  (pytest fixtures)
     ADMIN, EDITOR, client, client2, csrf_of, editor, fetch, hidden_fields, login, portal, post_form, users,

@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Iterator
 from html import unescape
-from typing import Dict, Iterator
 
 import pytest
 import requests
 
 from bot.content.db import session_factory
-from bot.content.editor import FOCUS_AREAS, PARTNERS, QA, TOPICS, ContentEditor
+from bot.content.editor import ContentEditor
 from bot.content.records import swedish_date
+from bot.content.types import FOCUS_AREAS, PARTNERS, QA, TOPICS
 from bot.portal.auth import UserStore
 
 pytestmark = pytest.mark.slow
@@ -43,7 +44,7 @@ class Portal:
         assert reply.status_code == 200, (path, reply.status_code, reply.text[:1000])
         return reply.text
 
-    def post(self, path: str, data: Dict[str, str], form_page: str = "", expect: int = 303) -> requests.Response:
+    def post(self, path: str, data: dict[str, str], form_page: str = "", expect: int = 303) -> requests.Response:
         html = self.get(form_page or path)
         fields = {name: unescape(value) for name, value in _HIDDEN.findall(html)}
         reply = self.http.post(self.base + path, data={**fields, **data}, allow_redirects=False, timeout=10)
@@ -74,7 +75,7 @@ def sender() -> str:
     return unique("e2e-admin")
 
 
-def as_form(item, **changes) -> Dict[str, str]:
+def as_form(item, **changes) -> dict[str, str]:
     values = {k: ("\n".join(v) if isinstance(v, list) else str(v)) for k, v in item.values.items()}
     values.update(changes)
     return values

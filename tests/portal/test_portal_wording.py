@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from bot.content.editor import QA
+from bot.content.types import QA
 from tests.portal.admin_fixtures import (  # noqa: F401  (pytest fixtures)
     EDITOR, client, editor, fetch, login, portal, users,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from bot.content.editor import TEXTS
+from bot.content.types import TEXTS
 from tests.portal.admin_fixtures import (  # noqa: F401  (pytest fixtures)
     client, editor, fetch, hidden_fields, login, portal, post_form, users,
 )

@@ -13,7 +13,8 @@ import pytest
 import requests
 
 from bot.content.bundle import BundleError, dump_bundle, export_content, parse_bundle
-from bot.content.editor import QA, TOPICS, ContentEditor, ValidationFailed
+from bot.content.editor import ContentEditor, ValidationFailed
+from bot.content.types import QA, TOPICS
 from tests.portal.admin_fixtures import FAST_HASHER
 from tests.portal.review_fixtures import ThreadedPortal
 from tests.security.support import EDITOR, csrf, log_in, portal_with

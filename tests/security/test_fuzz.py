@@ -15,6 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.content import models
+from bot.content.types.partner import Partner
+from bot.content.types.qa import QAEntry
+from bot.content.types.topic import Topic
 from bot.content.db import session_factory
 from tests.portal.admin_fixtures import FAST_HASHER
 from tests.portal.review_fixtures import ThreadedPortal
@@ -141,11 +144,11 @@ def test_fuzz_the_portal_forms(admin_portal, content_url):
 
     one()
     with session_factory(content_url)() as db:
-        for row in db.query(models.Topic):
+        for row in db.query(Topic):
             assert len(row.body) <= 5000 and len(row.title) <= 300
-        for row in db.query(models.QAEntry):
+        for row in db.query(QAEntry):
             assert len(row.answer) <= 5000 and len(row.examples) <= 50
-        for row in db.query(models.Partner):
+        for row in db.query(Partner):
             assert len(row.description) <= 5000 and len(row.aliases) <= 50
         for row in db.query(models.User):
             assert re.fullmatch(r"[a-z0-9][a-z0-9._@-]{1,79}", row.username)

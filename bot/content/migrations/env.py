@@ -2,6 +2,7 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import bot.content.types  # noqa: F401  (each content type declares its own table)
 import bot.conversations.models  # noqa: F401  (the review tables share the metadata)
 from bot.content.db import database_url
 from bot.content.models import Base

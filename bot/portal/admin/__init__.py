@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.content.editor import KINDS, ContentEditor
+from bot.content.editor import ContentEditor
 from bot.portal import security
 from bot.portal.admin import account, content, review, transfer, users
 from bot.portal.admin.common import Route, forbidden
+from bot.portal.admin.content_pages import PAGES
 from bot.portal.auth import UserStore
 
-KIND = "{kind:" + "|".join(KINDS) + "}"
+KIND = "{kind:" + "|".join(PAGES) + "}"
 ID = r"{id:\d+}"
 ENTRY = r"{entry:\d+}"
 

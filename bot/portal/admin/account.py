@@ -4,9 +4,12 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.content.editor import KINDS, ContentEditor, ValidationFailed
+from bot.content.editor import ContentEditor, ValidationFailed
+from bot.content.repository import ContentRepository
 from bot.portal.admin.common import flash, form_data, render
+from bot.portal.admin.content_pages import PAGES
 from bot.portal.auth import LoginRefused, UserStore
+from bot.portal.keys import CONTENT_KEY
 from bot.portal.security import USERS_KEY, blocking, client_address, current_user, log_in, safe_next
 
 EDITOR_KEY = web.AppKey("editor", ContentEditor)
@@ -18,6 +21,11 @@ def users(request: web.Request) -> UserStore:
 
 def editor(request: web.Request) -> ContentEditor:
     return request.app[EDITOR_KEY]
+
+
+def repository(request: web.Request) -> ContentRepository:
+    """The store's read side: what the pages show."""
+    return request.app[CONTENT_KEY]
 
 
 async def login_form(request: web.Request) -> web.StreamResponse:
@@ -55,9 +63,8 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 async def dashboard(request: web.Request) -> web.StreamResponse:
-    content = editor(request)
-    counts = {kind.slug: await blocking(content.count, kind) for kind in KINDS.values()}
-    recent = await blocking(content.recent_changes, 15)
+    counts = {page.slug: await blocking(repository(request).count, page.type) for page in PAGES.values()}
+    recent = await blocking(editor(request).recent_changes, 15)
     account = current_user(request)
     throttling = users(request).throttle.summary() if account and account.is_admin else None
     return await render(request, "admin/dashboard.html",

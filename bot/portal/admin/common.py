@@ -10,8 +10,9 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.content.editor import KINDS, Field
+from bot.content.types.declaration import Field
 from bot.dates import from_utc, swedish_moment
+from bot.portal.admin.content_pages import PAGES
 from bot.portal.keys import site
 from bot.portal.security import csrf_token, current_user
 
@@ -60,7 +61,7 @@ async def render(request: web.Request, template: str, context: Mapping[str, Any]
         "csrf_token": csrf_token(session),
         "flash": session.pop("flash", None),
         "flash_warnings": session.pop("flash_warnings", None),
-        "kinds": list(KINDS.values()),
+        "kinds": list(PAGES.values()),
         "path": request.path,
         "swedish_time": swedish_time,
         "form_value": form_value,

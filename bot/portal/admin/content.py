@@ -2,29 +2,32 @@
 history with diffs, restore."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from aiohttp import web
 from markupsafe import Markup, escape
 
 from bot.content import texts
 from bot.content.citations import Citation, cite
-from bot.content.repository import ContentRepository
-from bot.content.editor import (
-    FOCUS_AREAS, KINDS, PARTNERS, QA, TEXTS, ContentEditor, EditConflict, Item, Kind, NotFound,
-    ValidationFailed, protected_topic_keys,
-)
+from bot.content.editor import EditConflict, NotFound, ValidationFailed
+from bot.content.editor.versions import diff
+from bot.content.items import Item
 from bot.content.markup import render_off_loop
+from bot.content.repository import ContentRepository
 from bot.content.retrieval import QARetriever
-from bot.portal.admin.account import editor
+from bot.content.types import QA, TEXTS, TOPICS
+from bot.content.types.topic import protected_topic_keys
+from bot.portal.admin.account import editor, repository
 from bot.portal.admin.common import error_page, flash, flash_warnings, form_data, form_value, render
+from bot.portal.admin.content_pages import PAGES, ContentPage
 from bot.portal.security import blocking, current_user
 
 SAVED = "Ändringarna är sparade. Boten använder dem från nästa meddelande."
 
 
-def _kind(request: web.Request) -> Kind:
-    kind = KINDS.get(request.match_info["kind"])
+def _kind(request: web.Request) -> ContentPage:
+    kind = PAGES.get(request.match_info["kind"])
     if kind is None:
         raise web.HTTPNotFound()
     return kind
@@ -38,26 +41,26 @@ def _who(request: web.Request) -> str:
     return current_user(request).username
 
 
-def _item_url(kind: Kind, item_id: int) -> str:
+def _item_url(kind: ContentPage, item_id: int) -> str:
     return f"/admin/content/{kind.slug}/{item_id}"
 
 
-def _citation(content: ContentEditor, item: Optional[Item]) -> Optional[Citation]:
+def _citation(repo: ContentRepository, item: Item | None) -> Citation | None:
     """The source line the bot gives with this item, for the editor to show."""
     if item is None or item.provenance is None:
         return None
-    return cite(ContentRepository(content.sessions), [item.provenance])
+    return cite(repo, [item.provenance])
 
 
-def _values_of(item: Item) -> Dict[str, str]:
+def _values_of(item: Item) -> dict[str, str]:
     return {f.name: form_value(f, item.values.get(f.name)) for f in item.kind.fields}
 
 
-def _submitted(kind: Kind, form: Mapping[str, str]) -> Dict[str, str]:
+def _submitted(kind: ContentPage, form: Mapping[str, str]) -> dict[str, str]:
     return {f.name: form.get(f.name, "") for f in kind.fields}
 
 
-def _text_preview(values: Mapping[str, str]) -> List[Dict[str, Any]]:
+def _text_preview(values: Mapping[str, str]) -> list[dict[str, Any]]:
     """A bot text filled in with its example values, or why it cannot be."""
     spec = texts.SPECS.get(values.get("key", ""))
     if spec is None:
@@ -71,9 +74,9 @@ def _text_preview(values: Mapping[str, str]) -> List[Dict[str, Any]]:
              + Markup("</p>"), "text": filled}]
 
 
-async def _preview(kind: Kind, values: Mapping[str, str]) -> List[Dict[str, Any]]:
+async def _preview(kind: ContentPage, values: Mapping[str, str]) -> list[dict[str, Any]]:
     """Each Markdown field as the chat will send it and as HTML (sanitised)."""
-    if kind is TEXTS:
+    if kind.type is TEXTS:
         return _text_preview(values)
     fields = [field for field in kind.fields if field.widget == "markdown"]
     rendered = await render_off_loop([values.get(field.name, "") for field in fields], heading_offset=2)
@@ -87,16 +90,16 @@ async def _preview(kind: Kind, values: Mapping[str, str]) -> List[Dict[str, Any]
 PREVIEW_TOO_SLOW = "Förhandsgranskningen tog för lång tid och visas inte. Korta texten och försök igen."
 
 
-async def _positions(request: web.Request, kind: Kind, creating: bool) -> List[int]:
-    if kind is not FOCUS_AREAS:
+async def _positions(request: web.Request, kind: ContentPage, creating: bool) -> list[int]:
+    if not kind.ordered:
         return []
-    count = await blocking(editor(request).count, kind)
+    count = await blocking(repository(request).count, kind.type)
     return list(range(1, count + (2 if creating else 1)))
 
 
-async def _form_page(request: web.Request, kind: Kind, item: Optional[Item], values: Mapping[str, str],
-                     *, errors: Optional[Mapping[str, str]] = None, conflict: Optional[EditConflict] = None,
-                     preview: bool = False, version: Optional[int] = None, status: int = 200) -> web.Response:
+async def _form_page(request: web.Request, kind: ContentPage, item: Item | None, values: Mapping[str, str],
+                     *, errors: Mapping[str, str] | None = None, conflict: EditConflict | None = None,
+                     preview: bool = False, version: int | None = None, status: int = 200) -> web.Response:
     protected = protected_topic_keys()
     return await render(request, "admin/edit.html", {
         "kind": kind,
@@ -107,9 +110,9 @@ async def _form_page(request: web.Request, kind: Kind, item: Optional[Item], val
         "preview": await _preview(kind, values) if preview else None,
         "version": version if version is not None else (item.version if item else None),
         "positions": await _positions(request, kind, item is None),
-        "protected_reason": protected.get(item.values.get("key")) if item and kind.name == "topic" else None,
-        "text_spec": texts.SPECS.get(values.get("key", "")) if kind is TEXTS else None,
-        "citation": await blocking(_citation, editor(request), item),
+        "protected_reason": protected.get(item.values.get("key")) if item and kind.type is TOPICS else None,
+        "text_spec": texts.SPECS.get(values.get("key", "")) if kind.type is TEXTS else None,
+        "citation": await blocking(_citation, repository(request), item),
     }, status)
 
 
@@ -120,9 +123,9 @@ async def list_items(request: web.Request) -> web.StreamResponse:
     kind = _kind(request)
     query = request.query.get("q", "").strip()
     chosen = {f.name: request.query.get(f.name, "") for f in kind.filters}
-    content = editor(request)
-    everything = await blocking(content.list, kind)
-    items = await blocking(content.list, kind, query, chosen) if query or any(chosen.values()) else everything
+    everything = await blocking(repository(request).items, kind.type)
+    found = await blocking(repository(request).items, kind.type, query) if query else everything
+    items = kind.narrowed(found, chosen)
     return await render(request, "admin/list.html", {
         "kind": kind,
         "items": items,
@@ -130,7 +133,7 @@ async def list_items(request: web.Request) -> web.StreamResponse:
         "query": query,
         "filters": [(f, f.choices(everything), chosen[f.name]) for f in kind.filters],
         "protected": protected_topic_keys(),
-        "deleted": len(await blocking(content.deleted, kind)) if kind.can_delete else 0,
+        "deleted": len(await blocking(editor(request).deleted, kind.type)) if kind.can_delete else 0,
     })
 
 
@@ -139,13 +142,13 @@ async def deleted_items(request: web.Request) -> web.StreamResponse:
     kind = _kind(request)
     if not kind.can_delete:
         raise web.HTTPNotFound()
-    entries = await blocking(editor(request).deleted, kind)
+    entries = await blocking(editor(request).deleted, kind.type)
     return await render(request, "admin/deleted.html", {"kind": kind, "entries": entries})
 
 
 async def search(request: web.Request) -> web.StreamResponse:
     query = request.query.get("q", "").strip()
-    hits = await blocking(editor(request).search, query) if query else []
+    hits = await blocking(repository(request).search, query) if query else []
     return await render(request, "admin/search.html", {"query": query, "hits": hits})
 
 
@@ -156,12 +159,16 @@ async def new_form(request: web.Request) -> web.StreamResponse:
     kind = _kind(request)
     if not kind.can_create:
         raise web.HTTPNotFound()
-    values = {f.name: "" for f in kind.fields}
-    if kind is FOCUS_AREAS:
-        values["position"] = str(await blocking(editor(request).count, kind) + 1)
-    if kind is PARTNERS:
-        values["kind"] = "partner"
+    values = {f.name: _column_default(kind, f.name) for f in kind.fields}
+    if kind.ordered:  # a new item goes last
+        values["position"] = str(await blocking(repository(request).count, kind.type) + 1)
     return await _form_page(request, kind, None, values)
+
+
+def _column_default(kind: ContentPage, name: str) -> str:
+    """What a new item's field starts with: its column's default ("partner" for a partner's kind)."""
+    default = kind.model.__table__.columns[name].default
+    return str(default.arg) if default is not None and default.is_scalar else ""
 
 
 async def create(request: web.Request) -> web.StreamResponse:
@@ -173,7 +180,7 @@ async def create(request: web.Request) -> web.StreamResponse:
     if form.get("do") == "preview":
         return await _form_page(request, kind, None, values, preview=True)
     try:
-        item = await blocking(editor(request).create, kind, values, _who(request))
+        item = await blocking(editor(request).create, kind.type, values, _who(request))
     except ValidationFailed as failed:
         return await _form_page(request, kind, None, values, errors=failed.errors, status=422)
     await flash(request, f"{kind.singular.capitalize()} är skapat. Boten använder det från nästa meddelande."
@@ -183,23 +190,26 @@ async def create(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(_item_url(kind, item.id))
 
 
-async def _warn_if_sent_elsewhere(request: web.Request, kind: Kind, item_id: int) -> None:
+async def _warn_if_sent_elsewhere(request: web.Request, kind: ContentPage, item_id: int) -> None:
     """After a Q&A entry is saved: its example questions that the bot would not
     answer with it today, and why (the staff rule, README "Staff answers win")."""
-    if kind is not QA:
+    if kind.type is not QA:
         return
-    elsewhere = await blocking(QARetriever(editor(request).sessions).sent_elsewhere, item_id)
+    elsewhere = await blocking(QARetriever(repository(request)).sent_elsewhere, item_id)
     if elsewhere:
         await flash_warnings(request, "Boten svarar inte med det här svaret på de här exempelfrågorna i dag:",
                              [f"”{example}”: {reason}." for example, reason in elsewhere])
 
 
+async def _missing(request: web.Request, kind: ContentPage, item_id: int) -> web.Response:
+    return await error_page(request, "Finns inte", str(NotFound(kind.type, item_id)), 404)
+
+
 async def edit_form(request: web.Request) -> web.StreamResponse:
     kind = _kind(request)
-    try:
-        item = await blocking(editor(request).get, kind, _id(request))
-    except NotFound as missing:
-        return await error_page(request, "Finns inte", str(missing), 404)
+    item = await blocking(repository(request).item, kind.type, _id(request))
+    if item is None:
+        return await _missing(request, kind, _id(request))
     return await _form_page(request, kind, item, _values_of(item))
 
 
@@ -212,18 +222,16 @@ def _version(form: Mapping[str, str]) -> int:
 
 async def update(request: web.Request) -> web.StreamResponse:
     kind = _kind(request)
-    content = editor(request)
     form = await form_data(request)
     values = _submitted(kind, form)
     version = _version(form)
-    try:
-        item = await blocking(content.get, kind, _id(request))
-    except NotFound as missing:
-        return await error_page(request, "Finns inte", str(missing), 404)
+    item = await blocking(repository(request).item, kind.type, _id(request))
+    if item is None:
+        return await _missing(request, kind, _id(request))
     if form.get("do") == "preview":
         return await _form_page(request, kind, item, values, preview=True, version=version)
     try:
-        await blocking(content.update, kind, item.id, values, version, _who(request))
+        await blocking(editor(request).update, kind.type, item.id, values, version, _who(request))
     except ValidationFailed as failed:
         return await _form_page(request, kind, item, values, errors=failed.errors, version=version, status=422)
     except EditConflict as conflict:
@@ -242,25 +250,22 @@ async def update(request: web.Request) -> web.StreamResponse:
 
 async def delete_form(request: web.Request) -> web.StreamResponse:
     kind = _kind(request)
-    try:
-        item = await blocking(editor(request).get, kind, _id(request))
-    except NotFound as missing:
-        return await error_page(request, "Finns inte", str(missing), 404)
-    reason = protected_topic_keys().get(item.values.get("key")) if kind.name == "topic" else None
+    item = await blocking(repository(request).item, kind.type, _id(request))
+    if item is None:
+        return await _missing(request, kind, _id(request))
+    reason = protected_topic_keys().get(item.values.get("key")) if kind.type is TOPICS else None
     return await render(request, "admin/delete.html", {"kind": kind, "item": item, "errors": {},
                                                        "protected_reason": reason})
 
 
 async def delete(request: web.Request) -> web.StreamResponse:
     kind = _kind(request)
-    content = editor(request)
-    form = await form_data(request)
-    version = _version(form)
+    version = _version(await form_data(request))
+    item = await blocking(repository(request).item, kind.type, _id(request))
+    if item is None:
+        return await _missing(request, kind, _id(request))
     try:
-        item = await blocking(content.get, kind, _id(request))
-        await blocking(content.delete, kind, item.id, version, _who(request))
-    except NotFound as missing:
-        return await error_page(request, "Finns inte", str(missing), 404)
+        await blocking(editor(request).delete, kind.type, item.id, version, _who(request))
     except ValidationFailed as failed:
         return await render(request, "admin/delete.html",
                             {"kind": kind, "item": item, "errors": failed.errors}, status=422)
@@ -276,37 +281,28 @@ async def delete(request: web.Request) -> web.StreamResponse:
 # ---------------------------------------------------------------- history and restore
 
 
-async def _current(content: ContentEditor, kind: Kind, item_id: int) -> Optional[Item]:
-    try:
-        return await blocking(content.get, kind, item_id)
-    except NotFound:
-        return None
-
-
 async def history(request: web.Request) -> web.StreamResponse:
     kind = _kind(request)
-    content = editor(request)
-    entries = await blocking(content.history, kind, _id(request))
+    entries = await blocking(editor(request).history, kind.type, _id(request))
     if not entries:
         return await error_page(request, "Finns inte", "Det finns ingen historik för det här innehållet.", 404)
-    item = await _current(content, kind, _id(request))
+    item = await blocking(repository(request).item, kind.type, _id(request))
     return await render(request, "admin/history.html",
                         {"kind": kind, "item": item, "item_id": _id(request), "entries": entries})
 
 
-async def _version_page(request: web.Request, kind: Kind, item_id: int, entry_id: int,
-                        errors: Optional[Mapping[str, str]] = None, status: int = 200) -> web.Response:
-    content = editor(request)
+async def _version_page(request: web.Request, kind: ContentPage, item_id: int, entry_id: int,
+                        errors: Mapping[str, str] | None = None, status: int = 200) -> web.Response:
     try:
-        entry, previous = await blocking(content.version, kind, item_id, entry_id)
+        entry, previous = await blocking(editor(request).version, kind.type, item_id, entry_id)
     except NotFound as missing:
         return await error_page(request, "Finns inte", str(missing), 404)
-    item = await _current(content, kind, item_id)
+    item = await blocking(repository(request).item, kind.type, item_id)
     return await render(request, "admin/version.html", {
         "kind": kind, "item": item, "item_id": item_id, "entry": entry, "previous": previous,
-        "diff": content.diff(kind, previous.snapshot if previous else None, entry.snapshot),
+        "diff": diff(kind.type, previous.snapshot if previous else None, entry.snapshot),
         # What the restore will do: from the current version to this one.
-        "restore_diff": content.diff(kind, item.values, entry.snapshot) if item else [],
+        "restore_diff": diff(kind.type, item.values, entry.snapshot) if item else [],
         "fields": [(f, entry.snapshot.get(f.name)) for f in kind.fields],
         "errors": errors or {},
     }, status)
@@ -322,7 +318,7 @@ async def restore(request: web.Request) -> web.StreamResponse:
     item_id, entry_id = _id(request), _id(request, "entry")
     expected = int(form["version"]) if form.get("version", "").isdigit() else None
     try:
-        item = await blocking(editor(request).restore, kind, item_id, entry_id, expected, _who(request))
+        item = await blocking(editor(request).restore, kind.type, item_id, entry_id, expected, _who(request))
     except ValidationFailed as failed:
         return await _version_page(request, kind, item_id, entry_id, failed.errors, 422)
     except EditConflict as conflict:

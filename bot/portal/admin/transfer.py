@@ -3,26 +3,19 @@ Q&A examples as Rasa NLU training data."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Sequence
+from collections.abc import Sequence
 
 from aiohttp import web
 from aiohttp.web_request import FileField
-from sqlalchemy import select
 
-from bot.content import models
-from bot.content.bundle import (
-    BundleError,
-    Problem,
-    dump_bundle,
-    export_content,
-    parse_bundle,
-    replace_content,
-)
-from bot.content.editor import QA
+from bot.content.bundle import BundleError, Problem, dump_bundle, export_content, parse_bundle, replace_content
 from bot.content.retrieval import STAFF_INTENT
+from bot.content.types import QA
+from bot.content.types.qa import QARecord
 from bot.conversations.inbox import training_text
-from bot.portal.admin.account import editor
+from bot.portal.admin.account import editor, repository
 from bot.portal.admin.common import flash, render
+from bot.portal.admin.content_pages import PAGES
 from bot.portal.security import blocking, current_user
 
 NLU_INTENT = STAFF_INTENT
@@ -49,7 +42,7 @@ async def page(request: web.Request, problems: Sequence[Problem] = (), status: i
                file_name: str = "") -> web.Response:
     return await render(request, "admin/transfer.html", {
         "problems": list(problems), "file_name": file_name,
-        "qa_count": await blocking(editor(request).count, QA),
+        "qa_count": await blocking(repository(request).count, QA),
         "intent": NLU_INTENT, "domain_snippet": DOMAIN_SNIPPET,
     }, status)
 
@@ -93,11 +86,7 @@ async def import_store(request: web.Request) -> web.StreamResponse:
         counts = await blocking(_import, _sessions(request), name, text, who)
     except BundleError as error:
         return await page(request, error.problems, 422, name)
-    await flash(request, (
-        f"{name} är importerad: {counts['topics']} ämnen, {counts['focus_areas']} fokusområden, "
-        f"{counts['partners']} samarbetsparter och {counts['qa']} frågor. "
-        "Boten använder innehållet från nästa meddelande."
-    ))
+    await flash(request, f"{name} är importerad: {_summary(counts)}. Boten använder innehållet från nästa meddelande.")
     raise web.HTTPSeeOther("/admin/transfer")
 
 
@@ -109,7 +98,13 @@ def _import(sessions, name: str, text: str, who: str) -> dict:
     return {key: len(bundle.get(key) or []) for key in ("topics", "focus_areas", "partners", "qa")}
 
 
-def nlu_yaml(entries: List[models.QAEntry]) -> str:
+def _summary(counts: dict[str, int]) -> str:
+    """'16 ämnen, 6 fokusområden, 3 samarbetsparter och 0 frågor'."""
+    parts = [f"{counts[page.section]} {page.counted}" for page in PAGES.values() if page.counted]
+    return ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def nlu_yaml(entries: list[QARecord]) -> str:
     """The staff's example questions as Rasa 3 NLU data, under one intent."""
     lines = [
         "# Staff-written example questions from the portal's Q&A entries, exported",
@@ -132,12 +127,6 @@ def nlu_yaml(entries: List[models.QAEntry]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _nlu_text(sessions) -> str:
-    with sessions() as session:
-        entries = list(session.execute(select(models.QAEntry).order_by(models.QAEntry.id)).scalars())
-        return nlu_yaml(entries)
-
-
 async def export_nlu(request: web.Request) -> web.StreamResponse:
-    text = await blocking(_nlu_text, _sessions(request))
+    text = nlu_yaml(await blocking(repository(request).qa_entries))
     return _download(text, f"{NLU_INTENT}.yml")
