@@ -67,9 +67,8 @@ def _portal(_args: argparse.Namespace) -> int:
 
 
 def _content(args: argparse.Namespace) -> int:
-    from bot.content.bundle import BundleError, dump_bundle, export_content
-    from bot.content.db import session_factory
-    from bot.content.store import import_file, migrate, seed_if_empty
+    from bot.content.bundle import BundleError
+    from bot.content.store import export_text, import_file, migrate, seed_if_empty
 
     if args.action == "migrate":
         migrate()
@@ -85,8 +84,7 @@ def _content(args: argparse.Namespace) -> int:
             return 1
         print(f"imported {args.path}")
     elif args.action == "export":
-        with session_factory()() as session:
-            text = dump_bundle(export_content(session))
+        text = export_text()
         if args.path:
             Path(args.path).write_text(text, encoding="utf-8")
         else:

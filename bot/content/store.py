@@ -1,4 +1,5 @@
-"""Bringing a content database to the current schema and seeding it."""
+"""Bringing a content database to the current schema, seeding it, and the
+store's one import and one export (the command line and the portal use both)."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,9 @@ from alembic.config import Config
 from sqlalchemy import select
 
 from bot.content import history, texts
-from bot.content.bundle import load_bundle, replace_content
+from bot.content.bundle import (
+    BUNDLE_TYPES, dump_bundle, export_content, load_bundle, parse_bundle, replace_content,
+)
 from bot.content.db import database_url, session_factory
 from bot.content.types import SITE, TEXTS
 from bot.paths import CONTENT_SEED_DIR
@@ -26,11 +29,23 @@ def migrate(url: str | None = None) -> None:
     command.upgrade(config, "head")
 
 
-def import_file(path: Path, url: str | None = None) -> None:
-    """Validate a bundle and replace the whole store with it, in one transaction."""
-    bundle = load_bundle(path)
+def import_file(source: Path | tuple[str, str], url: str | None = None, who: str = "import") -> dict[str, int]:
+    """Validate a bundle and replace the whole store with it, in one transaction.
+
+    `source` is a file or a folder of them, or an uploaded file as its name and
+    text. Returns how many items each list section held (`BundleError` when the
+    bundle is refused; then nothing is changed).
+    """
+    bundle = parse_bundle([source]) if isinstance(source, tuple) else load_bundle(source)
     with session_factory(url)() as session, session.begin():
-        replace_content(session, bundle)
+        replace_content(session, bundle, who)
+    return {kind.section: len(bundle[kind.section]) for kind in BUNDLE_TYPES if not kind.single}
+
+
+def export_text(url: str | None = None) -> str:
+    """The whole store as one YAML bundle, as `import_file` takes it."""
+    with session_factory(url)() as session:
+        return dump_bundle(export_content(session))
 
 
 def seed_if_empty(url: str | None = None, seed: Path = CONTENT_SEED_DIR) -> bool:

@@ -8,14 +8,16 @@ from collections.abc import Sequence
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-from bot.content.bundle import BundleError, Problem, dump_bundle, export_content, parse_bundle, replace_content
+from bot.content.bundle import BundleError, Problem
 from bot.content.retrieval import STAFF_INTENT
+from bot.content.store import export_text, import_file
 from bot.content.types import QA
 from bot.content.types.qa import QARecord
 from bot.conversations.inbox import training_text
-from bot.portal.admin.account import editor, repository
+from bot.portal.admin.account import repository
 from bot.portal.admin.common import flash, render
 from bot.portal.admin.content_pages import PAGES
+from bot.portal.keys import SETTINGS_KEY
 from bot.portal.security import blocking, current_user
 
 NLU_INTENT = STAFF_INTENT
@@ -34,8 +36,8 @@ rules:
 """
 
 
-def _sessions(request: web.Request):
-    return editor(request).sessions
+def _database(request: web.Request) -> str:
+    return request.app[SETTINGS_KEY].database_url
 
 
 async def page(request: web.Request, problems: Sequence[Problem] = (), status: int = 200,
@@ -58,13 +60,8 @@ def _download(text: str, name: str) -> web.Response:
     )
 
 
-def _export_text(sessions) -> str:
-    with sessions() as session:
-        return dump_bundle(export_content(session))
-
-
 async def export_store(request: web.Request) -> web.StreamResponse:
-    text = await blocking(_export_text, _sessions(request))
+    text = await blocking(export_text, _database(request))
     return _download(text, f"innehall-{dt.date.today().isoformat()}.yml")
 
 
@@ -83,19 +80,11 @@ async def import_store(request: web.Request) -> web.StreamResponse:
         return await page(request, [Problem(name, 0, "filen är inte text i UTF-8")], 422, name)
     who = current_user(request).username
     try:
-        counts = await blocking(_import, _sessions(request), name, text, who)
+        counts = await blocking(import_file, (name, text), _database(request), who)
     except BundleError as error:
         return await page(request, error.problems, 422, name)
     await flash(request, f"{name} är importerad: {_summary(counts)}. Boten använder innehållet från nästa meddelande.")
     raise web.HTTPSeeOther("/admin/transfer")
-
-
-def _import(sessions, name: str, text: str, who: str) -> dict:
-    """Validate like the command line, then replace everything in one transaction."""
-    bundle = parse_bundle([(name, text)])
-    with sessions() as session, session.begin():
-        replace_content(session, bundle, who=who)
-    return {key: len(bundle.get(key) or []) for key in ("topics", "focus_areas", "partners", "qa")}
 
 
 def _summary(counts: dict[str, int]) -> str:
