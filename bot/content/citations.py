@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.content.records import PAGE, Provenance, swedish_date
+from bot.content.provenance import PAGE, Provenance
+from bot.content.records import swedish_date
 from bot.content.repository import ContentRepository
 
 

@@ -3,19 +3,17 @@ the Swedish way of writing their dates.
 
 They are detached from any database session, so callers can keep them after
 the session is closed. Each view is declared with its content type
-(bot/content/types/); this module gathers the ones the actions and the NLU
-data builder read.
+(bot/content/types/); this module gathers the ones the actions, the NLU
+data builder and the portal import from here.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from bot.content.provenance import PAGE, Provenance
+from bot.content.provenance import Provenance
 from bot.content.types.focus_area import FocusAreaRecord
 from bot.content.types.partner import PartnerRecord
-from bot.content.types.qa import QARecord
 from bot.content.types.site import Site
-from bot.content.types.topic import TopicAnswer
 
 SWEDISH_MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -28,5 +26,4 @@ def swedish_date(day: dt.date) -> str:
     return f"{day.day} {SWEDISH_MONTHS[day.month - 1]} {day.year}"
 
 
-__all__ = ["PAGE", "SWEDISH_MONTHS", "FocusAreaRecord", "PartnerRecord", "Provenance", "QARecord", "Site",
-           "TopicAnswer", "swedish_date"]
+__all__ = ["SWEDISH_MONTHS", "FocusAreaRecord", "PartnerRecord", "Provenance", "Site", "swedish_date"]

@@ -83,7 +83,8 @@ async def import_store(request: web.Request) -> web.StreamResponse:
         counts = await blocking(import_file, (name, text), _database(request), who)
     except BundleError as error:
         return await page(request, error.problems, 422, name)
-    await flash(request, f"{name} är importerad: {_summary(counts)}. Boten använder innehållet från nästa meddelande.")
+    await flash(request, f"{name} är importerad: {_summary(counts)}. "
+                         "Boten använder innehållet från nästa meddelande.")
     raise web.HTTPSeeOther("/admin/transfer")
 
 
