@@ -17,7 +17,8 @@ def new_sender() -> str:
 def test_a_question_gets_a_sourced_answer_from_the_store(live_stack):
     text = live_stack.text(new_sender(), "Vem har antagit den internationella policyn?")
     assert "kommunfullmäktige" in text
-    assert text.endswith("\nKälla: Internationellt arbete, 8 maj 2023")
+    # the answer ends with its one-line source (a "Menade du …?" suggestion may follow it)
+    assert "\nKälla: Internationellt arbete, 8 maj 2023" in text
 
 
 def test_twin_town_question_names_herning(live_stack):
