@@ -3,6 +3,12 @@ a position in the list given last, cooperation with a place, a partner's name.""
 from actions.fallback import ActionOutOfScope, ActionRephrase
 from actions.partners import ActionPartners
 
+def user_turns(*turns: tuple[str, str, float]) -> list[dict]:
+    """The tracker's user events for (text, intent, confidence), oldest first."""
+    return [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": confidence}}}
+            for text, intent, confidence in turns]
+
+
 FOCUS_AREAS_LISTED = {"listed": {"kind": "focus_areas", "items": ["1", "2", "3", "4", "5", "6"]}}
 
 
@@ -53,13 +59,10 @@ def test_a_partners_country_glued_into_a_word_filters_by_that_country(turn):
 
 
 def test_a_short_place_just_after_a_partner_question_narrows_it(turn):
-    partner_question = {"event": "user", "text": "har ni samarbete med kina",
-                        "parse_data": {"intent": {"name": "ask_partner", "confidence": 0.9}}}
-    follow_up = {"event": "user", "text": "och afrika?",
-                 "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}}}
+    events = user_turns(("har ni samarbete med kina", "ask_partner", 0.9), ("och afrika?", "nlu_fallback", 0.3))
     entities = [{"entity": "continent", "value": "Afrika", "start": 4, "end": 10}]
     reply = turn(ActionRephrase(), "och afrika?", "nlu_fallback",
-                 message={"entities": entities}, events=[partner_question, follow_up])
+                 message={"entities": entities}, events=events)
     assert "Chobe District Council" in reply.text and "Herning" not in reply.text
     alone = turn(ActionRephrase(), "och afrika?", "nlu_fallback", message={"entities": entities})
     assert "formulera" in alone.text  # nothing to narrow: ask again
@@ -82,13 +85,10 @@ def test_a_country_without_partners_in_a_list_question_is_an_unknown_place(turn)
 
 
 def test_more_in_a_continent_just_after_a_partner_question_narrows_it_even_out_of_scope(turn):
-    partner_question = {"event": "user", "text": "berätta om chobe",
-                        "parse_data": {"intent": {"name": "ask_partner", "confidence": 0.9}}}
-    follow_up = {"event": "user", "text": "finns det fler i asien?",
-                 "parse_data": {"intent": {"name": "out_of_scope", "confidence": 0.99}}}
+    events = user_turns(("berätta om chobe", "ask_partner", 0.9), ("finns det fler i asien?", "out_of_scope", 0.99))
     entities = [{"entity": "continent", "value": "Asien", "start": 17, "end": 22}]
     reply = turn(ActionOutOfScope(), "finns det fler i asien?", "out_of_scope",
-                 message={"entities": entities}, events=[partner_question, follow_up])
+                 message={"entities": entities}, events=events)
     assert reply.text.startswith("Jag har ingen information om samarbetsparter i Asien.")
 
 
