@@ -166,8 +166,8 @@ def test_each_filter_returns_exactly_the_right_conversations(chats, live_stack, 
     found = {c.sender_id for c in service.find(ConversationFilter.from_query(query))}
     assert found == oracle(raw_events(live_stack.settings.tracker_db), query)
     mine = {s for s in found if s.startswith(f"rv-{RUN}-")}
-    if ours is not None:
-        assert mine == {sender(name) for name in ours}
+    if ours is not None:  # at least these; a typed message's intent is the model's, so the oracle decides the rest
+        assert {sender(name) for name in ours} <= mine
 
 
 def test_the_date_filter_and_the_order(chats, service):

@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet
 from bot.content.db import session_factory
 from bot.portal.app import create_app
 from bot.portal.auth import UserStore
+from bot.portal.throttle import LoginThrottle
 from bot.settings import StackSettings
 from tests.portal.review_fixtures import ThreadedPortal
 from tests.prod.support import client as bound_client
@@ -28,9 +29,10 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _LOGIN_ERROR = re.compile(r'<p id="login-error">(.*?)</p>', re.S)
 
 
-def portal_with(content_url: str, hasher: PasswordHasher | None = None) -> Iterator[ThreadedPortal]:
+def portal_with(content_url: str, hasher: PasswordHasher | None = None,
+                throttle: LoginThrottle | None = None) -> Iterator[ThreadedPortal]:
     """The real portal app served on a free port, with an admin and a redaktör."""
-    users = UserStore(session_factory(content_url), hasher)
+    users = UserStore(session_factory(content_url), hasher, throttle)
     users.create(*ADMIN, role="admin")
     users.create(*EDITOR, role="redaktör")
     app = create_app(StackSettings(database_url=content_url), secret_key=Fernet.generate_key().decode(),
@@ -100,5 +102,7 @@ def events_of(path: str, sender: str) -> list[str]:
 
 @pytest.fixture
 def portal(content_url) -> Iterator[ThreadedPortal]:
-    """With argon2's production parameters: login timings are the real ones."""
-    yield from portal_with(content_url)
+    """With argon2's production parameters: login timings are the real ones. The
+    throttle's clock stands still, so a delay it imposes cannot run out while a
+    slow machine is still checking the next password."""
+    yield from portal_with(content_url, throttle=LoginThrottle(clock=lambda: 0.0))
