@@ -67,14 +67,14 @@ run: setup $(MODEL)
 	@$(PY) -m bot run
 
 # nginx from Debian, for the production profile and its tests; run as a child
-# process with a config rendered from deploy/nginx.conf.j2 (bot/prod.py).
+# process with a config rendered from deploy/nginx.conf.j2 (bot/stack/prod.py).
 nginx:
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || (echo "… installing Debian's nginx"; \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light)
 
 # Settings from the environment or .env (see .env.example); PostgreSQL and Redis must run.
 run-prod: $(VENV)/.installed $(SPACY_MODEL) $(MODEL) nginx
-	@$(PY) -m bot.prod
+	@$(PY) -m bot.stack.prod
 
 # Browser tests: Debian's Chromium (never `playwright install`) and axe-core from npm.
 chromium:

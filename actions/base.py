@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.staff_answers import answer_from_qa
 from bot.content.markup import to_plain_text
 from bot.content.repository import ContentRepository, ContentUnavailable
-from bot.messages import TECHNICAL_ERROR
+from bot.content.system_messages import TECHNICAL_ERROR
 from bot.nlp.details import detail_missing
 
 logger = logging.getLogger(__name__)

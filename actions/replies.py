@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import repository
 from bot.content.repository import ContentRepository
-from bot.messages import system_text
+from bot.content.system_messages import system_text
 
 # The topics offered as buttons with the greeting, the capabilities and the rephrase prompt.
 TOPIC_BUTTONS = (

@@ -26,8 +26,8 @@ from bench import prod
 from bench.load import run_load
 from bot.content.store import migrate, seed_if_empty
 from bot.paths import MODEL_DIR, RESULTS_DIR, ROOT
-from bot.runner import Stack, stack_services
-from bot.settings import StackSettings
+from bot.stack.runner import Stack, stack_services
+from bot.stack.settings import StackSettings
 
 
 def resident_memory_mb(pid: int) -> float:

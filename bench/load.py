@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from bot.messages import RATE_LIMITED, TECHNICAL_ERROR
+from bot.content.system_messages import RATE_LIMITED, TECHNICAL_ERROR
 
 # Answers that mean "not answered": the channel's/nginx's polite error messages.
 FAILED_TEXTS = {TECHNICAL_ERROR, RATE_LIMITED}

@@ -1,6 +1,6 @@
 import sys
 
-from bot.library_warnings import silence
+from bot.rasa.library_warnings import silence
 
 silence()  # before anything imports the libraries that warn
 

@@ -30,7 +30,7 @@ from bot.paths import SPACY_MODEL_DIR
 
 def _setup(_args: argparse.Namespace) -> int:
     from bot.content.store import migrate, seed_if_empty
-    from bot.filemodes import report
+    from bot.stack.filemodes import report
 
     if not (SPACY_MODEL_DIR / "meta.json").exists():
         from bot.nlp.pipeline import save_pipeline
@@ -48,13 +48,13 @@ def _setup(_args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from bot.training import train
+    from bot.rasa.training import train
 
     return train([*(["--data", *args.data] if args.data else []), *(["--force"] if args.force else [])])
 
 
 def _run(_args: argparse.Namespace) -> int:
-    from bot.runner import run_stack
+    from bot.stack.runner import run_stack
 
     return run_stack()
 
@@ -135,13 +135,13 @@ def _logs(args: argparse.Namespace) -> int:
     import getpass
     import time
 
-    from bot.content.db import session_factory
+    from bot.db.engine import session_factory
     from bot.content.store import migrate
     from bot.conversations.errors import ReviewError
     from bot.conversations.retention import DAY, parse_period, retention_days
     from bot.conversations.service import ConversationService
     from bot.conversations.tracker import TrackerStore, tracker_url
-    from bot.settings import StackSettings
+    from bot.stack.settings import StackSettings
 
     try:
         days = parse_period(args.older_than) if args.older_than else retention_days()
@@ -193,7 +193,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.filemodes import private_umask
+    from bot.stack.filemodes import private_umask
 
     private_umask()  # var/ holds password hashes and conversations: owner only
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

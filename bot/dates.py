@@ -11,9 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.content.records import swedish_date
-
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+SWEDISH_MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)
+
+
+def swedish_date(day: dt.date) -> str:
+    """'8 maj 2023': the way a Swedish page writes a date."""
+    return f"{day.day} {SWEDISH_MONTHS[day.month - 1]} {day.year}"
 
 
 def local(timestamp: float) -> dt.datetime:

@@ -9,12 +9,12 @@ import pytest
 import requests
 
 from actions.base import use_repository
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.repository import ContentRepository
 from bot.content.store import migrate, seed_if_empty
 from bot.paths import MODEL_DIR
-from bot.runner import Stack, free_ports, stack_services
-from bot.settings import StackSettings
+from bot.stack.runner import Stack, free_ports, stack_services
+from bot.stack.settings import StackSettings
 
 MODEL = MODEL_DIR / "bot.tar.gz"
 

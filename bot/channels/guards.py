@@ -8,7 +8,7 @@
 * Only the metadata keys that bot/portal/static/widget.js sends, each text cut
   to a cap; everything else is dropped before Rasa stores the message.
 
-The body itself is capped by the Rasa app (bot/rasa_server.py).
+The body itself is capped by the Rasa app (bot/rasa/server.py).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from typing import Any
 from sanic import response
 from sanic.request import Request
 
-from bot.messages import BAD_MESSAGE, BAD_SENDER, MALFORMED_BODY, NOT_JSON_TYPE
+from bot.content.system_messages import BAD_MESSAGE, BAD_SENDER, MALFORMED_BODY, NOT_JSON_TYPE
 
 # The widget's sender ids are "web-" and 32 hex digits; tests and tools use similar ones.
 SENDER_ID = re.compile(r"[A-Za-z0-9_.:-]{8,128}")

@@ -10,7 +10,7 @@ the probes come through a channel of their own (listed in credentials.yml):
   kept by this replica alone (`"lock_store": {"backend": "local"}`).
 
 The channel also makes tracker stores that ask for it fail closed (see
-`bot.tracker_store`): once the agent is loaded it sets the error callback of
+`bot.rasa.tracker_store`): once the agent is loaded it sets the error callback of
 Rasa's `FailSafeTrackerStore` wrapper to re-raise. The channel never takes
 messages; nginx does not route `/webhooks/ops/` from outside.
 """
@@ -40,7 +40,7 @@ def primary_tracker_store(store: Any) -> Any:
 
 def make_fail_closed(agent: Any) -> bool:
     """Re-raise tracker store errors instead of answering from an empty conversation."""
-    from bot.tracker_store import reraise
+    from bot.rasa.tracker_store import reraise
 
     wrapper = getattr(agent, "tracker_store", None)
     if isinstance(wrapper, FailSafeTrackerStore) and getattr(
@@ -52,7 +52,7 @@ def make_fail_closed(agent: Any) -> bool:
 
 
 def is_fail_closed(agent: Any) -> bool:
-    from bot.tracker_store import reraise
+    from bot.rasa.tracker_store import reraise
 
     wrapper = getattr(agent, "tracker_store", None)
     return isinstance(wrapper, FailSafeTrackerStore) and wrapper._on_tracker_store_error is reraise

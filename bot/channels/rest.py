@@ -23,7 +23,7 @@ from sanic.request import Request
 
 from bot.channels.guards import allowed_metadata, refuse_malformed
 from bot.channels.questions import Parse, understood
-from bot.messages import MAX_MESSAGE_CHARS, system_reply
+from bot.content.system_messages import MAX_MESSAGE_CHARS, system_reply
 from bot.privacy.masking import PLACEHOLDER_RE, mask_text, mask_value
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.content.provenance import PAGE, Provenance
-from bot.content.records import swedish_date
+from bot.dates import swedish_date
 from bot.content.repository import ContentRepository
 
 

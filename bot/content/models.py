@@ -1,4 +1,4 @@
-"""The SQLAlchemy base, the columns every content row shares, the history and the portal's users.
+"""The columns every content row shares, and the history of every save.
 
 Each content type's own model is declared with the type (bot/content/types/).
 Every editable row carries a `version` column that SQLAlchemy checks on update,
@@ -7,23 +7,18 @@ save also writes a `ContentVersion` row (who, when, a snapshot) for history.
 """
 from __future__ import annotations
 
-import datetime as dt
+from sqlalchemy import JSON, Column, Date, DateTime, Index, Integer, String
+from sqlalchemy.orm import declared_attr
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Index, Integer, String
-from sqlalchemy.orm import declarative_base, declared_attr
-
-Base = declarative_base()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+from bot.dates import utc_now
+from bot.db.base import Base
 
 
 class Versioned:
     """Columns shared by every editable row: optimistic-lock version and audit stamp."""
 
     version = Column(Integer, nullable=False, default=1)
-    updated_at = Column(DateTime, nullable=False, default=_now, onupdate=_now)
+    updated_at = Column(DateTime, nullable=False, default=utc_now, onupdate=utc_now)
 
     @declared_attr
     def __mapper_args__(cls) -> dict:
@@ -42,29 +37,6 @@ class Sourced:
     source_date = Column(Date, nullable=True)
 
 
-ROLES = ("redaktör", "admin")
-
-
-class User(Base):
-    """A member of staff who signs in to the portal.
-
-    No `version` column: logins update the failure counter concurrently, and
-    a lost increment is harmless where a refused login would not be.
-    `session_epoch` is stored in the session cookie; raising it (logout,
-    deactivation, new password) makes every earlier cookie worthless.
-    """
-
-    __tablename__ = "portal_user"
-    id = Column(Integer, primary_key=True)
-    username = Column(String(80), nullable=False, unique=True)
-    password_hash = Column(String(255), nullable=False)
-    role = Column(String(20), nullable=False, default="redaktör")
-    active = Column(Boolean, nullable=False, default=True)
-    session_epoch = Column(Integer, nullable=False, default=0)
-    created_at = Column(DateTime, nullable=False, default=_now)
-    last_login_at = Column(DateTime, nullable=True)
-
-
 class ContentVersion(Base):
     """One saved state of a content row: who saved it, when, and a JSON snapshot.
 
@@ -80,5 +52,5 @@ class ContentVersion(Base):
     version = Column(Integer, nullable=False)
     action = Column(String(20), nullable=False)
     username = Column(String(80), nullable=False)
-    created_at = Column(DateTime, nullable=False, default=_now)
+    created_at = Column(DateTime, nullable=False, default=utc_now)
     snapshot = Column(JSON, nullable=False)

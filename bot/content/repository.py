@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content import texts
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.items import Item, SearchHit, item_of, matching_fields
 from bot.content.matching import normalise
 from bot.content.provenance import Provenance, provenance_of

@@ -13,12 +13,12 @@ from bot.content import history, texts
 from bot.content.bundle import (
     BUNDLE_TYPES, dump_bundle, export_content, load_bundle, parse_bundle, replace_content,
 )
-from bot.content.db import database_url, session_factory
+from bot.db.engine import database_url, session_factory
 from bot.content.types import SITE, TEXTS
-from bot.paths import CONTENT_SEED_DIR
+from bot.paths import CONTENT_SEED_DIR, MIGRATIONS_DIR
 
 logger = logging.getLogger(__name__)
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
 
 
 def migrate(url: str | None = None) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text
 
-from bot.content.models import Base
+from bot.db.base import Base
 from bot.dates import utc_now
 
 STATUSES = {"ny": "Ej granskad", "granskad": "Granskad"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
 from bot.content.repository import ContentRepository
 from bot.content.store import migrate, seed_if_empty
@@ -23,8 +23,8 @@ from bot.evaluation import cases
 from bot.evaluation.judge import Judge, Reply
 from bot.evaluation.scoring import as_json, run_all, scores, table
 from bot.paths import MODEL_DIR, ROOT
-from bot.runner import Stack, free_ports, stack_services
-from bot.settings import StackSettings
+from bot.stack.runner import Stack, free_ports, stack_services
+from bot.stack.settings import StackSettings
 
 
 def fixture_store(folder: Path) -> str:

@@ -40,7 +40,7 @@ _UNKNOWN_POOL = 1500  # the largest foreign cities that may stand for an unknown
 
 def store_contents() -> tuple[list[PartnerRecord], str]:
     """The store's partners and the municipality's own name ("Vänersborg")."""
-    from bot.content.db import database_url, session_factory
+    from bot.db.engine import database_url, session_factory
     from bot.content.repository import ContentRepository, ContentUnavailable
 
     try:
@@ -51,7 +51,7 @@ def store_contents() -> tuple[list[PartnerRecord], str]:
 
 
 def _seed_contents() -> tuple[list[PartnerRecord], str]:
-    from bot.content.db import session_factory
+    from bot.db.engine import session_factory
     from bot.content.repository import ContentRepository
     from bot.content.store import import_file, migrate
 

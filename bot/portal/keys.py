@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.content.records import Site
 from bot.content.repository import ContentRepository
 from bot.portal.security import blocking
-from bot.settings import StackSettings
+from bot.stack.settings import StackSettings
 
 SETTINGS_KEY = web.AppKey("settings", StackSettings)
 CONTENT_KEY = web.AppKey("content", ContentRepository)  # what the pages show of the store

@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.content.records import swedish_date
+from bot.dates import swedish_date
 from bot.portal.keys import SETTINGS_KEY, site
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"

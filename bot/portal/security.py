@@ -38,7 +38,7 @@ from cryptography.fernet import Fernet
 
 from bot.paths import VAR_DIR
 from bot.portal.auth import Account, UserStore
-from bot.security_headers import security_headers
+from bot.portal.security_headers import security_headers
 
 logger = logging.getLogger(__name__)
 

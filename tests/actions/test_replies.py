@@ -4,7 +4,7 @@ from __future__ import annotations
 from actions.base import use_repository
 from actions.replies import ActionSayGreet, ActionSayThank
 from bot.content import texts
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
 from bot.content.repository import ContentRepository
 from bot.content.types import TEXTS

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.channels.rest import ResidentRestInput, guarded
-from bot.messages import EMPTY_MESSAGE, MAX_MESSAGE_CHARS, TOO_LONG
+from bot.content.system_messages import EMPTY_MESSAGE, MAX_MESSAGE_CHARS, TOO_LONG
 
 RAW = "Mitt personnummer är 19121212-1212, ring 070-123 45 67 eller mejla anna@example.se"
 MASKED = "Mitt personnummer är [PERSONNUMMER], ring [TELEFON] eller mejla [E-POST]"

@@ -11,6 +11,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, select
 
 from bot.content import models
+from bot.db.base import Base
+from bot.portal.models import User
 from bot.content.bundle import BundleError, dump_bundle, export_content, load_bundle
 from bot.content.editor import ContentEditor, EditConflict, ValidationFailed
 from bot.content.store import import_file, migrate
@@ -314,7 +316,7 @@ def test_an_import_leaves_old_history_apart_from_new_rows(editor, sessions, cont
 # ---------------------------------------------------------------- the migration matches the models
 
 
-CONTENT_TABLES = {m.__tablename__ for m in (SiteInfo, Topic, FocusArea, Partner, QAEntry, models.User,
+CONTENT_TABLES = {m.__tablename__ for m in (SiteInfo, Topic, FocusArea, Partner, QAEntry, User,
                                              models.ContentVersion)}
 
 
@@ -329,5 +331,5 @@ def test_the_migrations_build_exactly_the_models_schema(tmp_path):
     migrate(url)
     with create_engine(url).connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": _content_only})
-        differences = compare_metadata(context, models.Base.metadata)
+        differences = compare_metadata(context, Base.metadata)
     assert differences == []

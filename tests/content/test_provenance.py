@@ -11,7 +11,7 @@ from alembic import command
 from bot.content.bundle import dump_bundle, export_content, parse_bundle, replace_content
 from bot.content.citations import cite
 from bot.content.editor import ContentEditor
-from bot.content.records import swedish_date
+from bot.dates import swedish_date
 from bot.content.store import migrate, seed_if_empty
 from bot.content.types import PARTNERS, SITE
 

@@ -6,10 +6,10 @@ import pytest
 import yaml
 from sqlalchemy import delete, select
 
-from bot import messages
+from bot.content import system_messages
 from bot.content import texts
 from bot.content.bundle import BundleError, dump_bundle, export_content, parse_bundle
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor, EditConflict, ValidationFailed
 from bot.content.repository import ContentRepository
 from bot.content.store import add_missing_texts, seed_if_empty
@@ -170,14 +170,14 @@ def test_a_bad_text_in_a_bundle_is_reported_with_its_line(sessions):
 
 def test_system_messages_use_the_staff_wording(editor, repo):
     save(editor, "technical_error", "Något gick fel hos oss. Prova igen senare.")
-    assert messages.system_text("technical_error", repo) == "Något gick fel hos oss. Prova igen senare."
+    assert system_messages.system_text("technical_error", repo) == "Något gick fel hos oss. Prova igen senare."
 
 
 def test_system_messages_fall_back_to_the_default_when_the_store_is_down(tmp_path):
     down = ContentRepository(session_factory(f"sqlite:///{tmp_path / 'missing' / 'none.db'}"))
-    assert messages.system_text("technical_error", down) == messages.TECHNICAL_ERROR
-    assert messages.system_text("too_long", down, antal=1000) == messages.TOO_LONG
-    assert "1000" in messages.TOO_LONG
+    assert system_messages.system_text("technical_error", down) == system_messages.TECHNICAL_ERROR
+    assert system_messages.system_text("too_long", down, antal=1000) == system_messages.TOO_LONG
+    assert "1000" in system_messages.TOO_LONG
 
 
 async def _channel_reply(text: str, rasa_says: str | None) -> str:
@@ -195,7 +195,7 @@ async def _channel_reply(text: str, rasa_says: str | None) -> str:
 
 
 async def test_the_channel_sends_the_staff_wording_of_its_guards(editor, repo, monkeypatch):
-    monkeypatch.setattr(messages, "_repository", repo)
+    monkeypatch.setattr(system_messages, "_repository", repo)
     save(editor, "empty_message", "Skriv något först, tack.")
     save(editor, "technical_error", "Något gick fel hos oss.")
     assert await _channel_reply("   ", None) == "Skriv något först, tack."
@@ -204,6 +204,6 @@ async def test_the_channel_sends_the_staff_wording_of_its_guards(editor, repo, m
 
 async def test_the_channel_still_replies_politely_when_the_store_is_down(tmp_path, monkeypatch):
     down = ContentRepository(session_factory(f"sqlite:///{tmp_path / 'missing' / 'none.db'}"))
-    monkeypatch.setattr(messages, "_repository", down)
-    assert await _channel_reply("hej", None) == messages.TECHNICAL_ERROR
-    assert await _channel_reply("x" * 1001, None) == messages.TOO_LONG
+    monkeypatch.setattr(system_messages, "_repository", down)
+    assert await _channel_reply("hej", None) == system_messages.TECHNICAL_ERROR
+    assert await _channel_reply("x" * 1001, None) == system_messages.TOO_LONG

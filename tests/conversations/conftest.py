@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.conversations.service import NLU_DIR, ConversationService
 from bot.conversations.tracker import TrackerStore
 from bot.dates import STOCKHOLM

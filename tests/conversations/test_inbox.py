@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.editor import QA, ContentEditor, domain_intents
 from bot.conversations.inbox import existing_examples, render_nlu, training_text
 from bot.conversations.errors import ReviewError

@@ -26,14 +26,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.editor import domain_intents
 from bot.conversations.filters import ConversationFilter
 from bot.conversations.service import NLU_DIR, ConversationService
 from bot.conversations.tracker import TrackerStore
 from bot.dates import today
 from bot.paths import ROOT
-from bot.runner import LOG_DIR
+from bot.stack.runner import LOG_DIR
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
-from bot.content.models import Base
+from bot.db.base import Base
 from bot.content.store import MIGRATIONS_DIR, migrate
 from bot.conversations import models
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.conversations.models import ConversationReview, LearningDecision, ReviewAudit
 from bot.paths import ROOT
 from tests.conversations.conftest import ALL, at

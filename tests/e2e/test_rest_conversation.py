@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.messages import EMPTY_MESSAGE, TECHNICAL_ERROR, TOO_LONG
+from bot.content.system_messages import EMPTY_MESSAGE, TECHNICAL_ERROR, TOO_LONG
 
 pytestmark = pytest.mark.slow
 

@@ -17,11 +17,11 @@ from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
 from bot.portal.app import create_app
 from bot.portal.auth import UserStore
-from bot.settings import StackSettings
+from bot.stack.settings import StackSettings
 
 EDITOR = ("anna", "redaktörens lösenord 1")
 ADMIN = ("root", "administratörens lösenord 1")

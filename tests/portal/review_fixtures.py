@@ -25,8 +25,8 @@ from cryptography.fernet import Fernet
 
 from bot.portal.admin import review
 from bot.portal.app import create_app
-from bot.runner import free_ports
-from bot.settings import StackSettings
+from bot.stack.runner import free_ports
+from bot.stack.settings import StackSettings
 from tests.conversations.conftest import (  # noqa: F401
     project_nlu_untouched,
     tracker_db,

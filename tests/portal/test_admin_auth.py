@@ -6,7 +6,7 @@ import re
 import pytest
 
 from bot.portal.admin import ROUTES
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.portal.auth import LoginRefused, UserStore
 from bot.portal.throttle import FREE_PAIR_FAILURES, LONGEST_DELAY, LoginThrottle, delay_after
 from bot.portal.security import COOKIE_NAME, CSP

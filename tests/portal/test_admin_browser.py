@@ -18,7 +18,7 @@ import pytest
 from cryptography.fernet import Fernet
 from playwright.sync_api import expect
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
 from bot.content.store import migrate, seed_if_empty
 from bot.content.types import PARTNERS, TOPICS

@@ -16,9 +16,9 @@ from html import unescape
 import pytest
 import requests
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
-from bot.content.records import swedish_date
+from bot.dates import swedish_date
 from bot.content.types import FOCUS_AREAS, PARTNERS, QA, TOPICS
 from bot.portal.auth import UserStore
 

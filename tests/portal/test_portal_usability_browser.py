@@ -66,7 +66,7 @@ def test_the_filter_labels_of_a_row_sit_at_one_height(page, portal_url):
 
 
 def test_column_headers_never_break_inside_a_word(page, portal_url, content_url):
-    from bot.content.db import session_factory
+    from bot.db.engine import session_factory
     from bot.content.editor import ContentEditor
     from bot.content.types import PARTNERS
 

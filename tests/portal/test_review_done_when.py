@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.portal.auth import UserStore
 from tests.browser_support import axe_violations, describe_violations, screenshot
 from tests.portal.review_fixtures import FAST_HASHER, ThreadedPortal, review_app

@@ -53,7 +53,7 @@ def test_the_portal_registers_the_review_routes(content_url, users):  # noqa: F8
     """create_app itself must serve the review pages."""
     from cryptography.fernet import Fernet
 
-    from bot.settings import StackSettings
+    from bot.stack.settings import StackSettings
 
     app = create_app(StackSettings(database_url=content_url), secret_key=Fernet.generate_key().decode(),
                      user_store=users)
@@ -321,7 +321,7 @@ def test_the_vendored_chart_library_is_the_pinned_npm_package():
 
 
 def test_an_admin_links_a_message_to_a_staff_qa_entry(client, content_url):
-    from bot.content.db import session_factory
+    from bot.db.engine import session_factory
     from bot.content.editor import QA, ContentEditor
 
     editor = ContentEditor(session_factory(content_url))

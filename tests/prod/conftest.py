@@ -24,8 +24,8 @@ import redis
 import requests
 
 from bot.paths import MODEL_DIR, VAR_DIR
-from bot.prod import ProdSettings, ProdStack, prepare, services
-from bot.runner import free_ports
+from bot.stack.prod import ProdSettings, ProdStack, prepare, services
+from bot.stack.runner import free_ports
 from tests.prod.support import (
     SHARED_POSTGRES,
     SHARED_REDIS_PORT,

@@ -23,8 +23,8 @@ import requests
 import sqlalchemy as sa
 from requests.adapters import HTTPAdapter
 
-from bot.messages import RATE_LIMITED, TECHNICAL_ERROR
-from bot.prod import ProdSettings
+from bot.content.system_messages import RATE_LIMITED, TECHNICAL_ERROR
+from bot.stack.prod import ProdSettings
 from tests.waiting import wait_until
 
 SHARED_POSTGRES = "postgresql://postgres@127.0.0.1:5432"

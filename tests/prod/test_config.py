@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.messages import RATE_LIMITED, TECHNICAL_ERROR, TOO_LONG
+from bot.content.system_messages import RATE_LIMITED, TECHNICAL_ERROR, TOO_LONG
 from bot.paths import ROOT
-from bot.prod import ProdSettings, nginx_binary, nginx_dir, nginx_temp_dir, rasa_argv, render_nginx, services
-from bot.runner import LOG_DIR
+from bot.stack.prod import ProdSettings, nginx_binary, nginx_dir, nginx_temp_dir, rasa_argv, render_nginx, services
+from bot.stack.runner import LOG_DIR
 
 DEPLOY = ROOT / "deploy"
 
@@ -119,9 +119,9 @@ def test_endpoints_read_everything_from_the_environment(monkeypatch):
     for name, value in settings.environment().items():
         monkeypatch.setenv(name, value)
     endpoints = read_endpoints_from_path(str(ROOT / "endpoints.prod.yml"))
-    assert endpoints.tracker_store.type == "bot.tracker_store.ResilientSQLTrackerStore"
+    assert endpoints.tracker_store.type == "bot.rasa.tracker_store.ResilientSQLTrackerStore"
     assert endpoints.tracker_store.url == "postgresql://u@db/c"
-    assert endpoints.lock_store.type == "bot.lock_store.ResilientRedisLockStore"
+    assert endpoints.lock_store.type == "bot.rasa.lock_store.ResilientRedisLockStore"
     assert endpoints.lock_store.url == "cache"
     assert endpoints.action.url == "http://127.0.0.1:5150/webhook"
 
@@ -158,7 +158,7 @@ def test_env_example_documents_every_setting():
 
 
 def test_dotenv_fills_in_but_the_environment_wins(tmp_path, monkeypatch):
-    from bot.prod import load_dotenv
+    from bot.stack.prod import load_dotenv
 
     path = tmp_path / ".env"
     path.write_text("# comment\nREDIS_HOST=from-file\nexport REDIS_DB='3'\nCHAT_RATE_BURST=9\n", encoding="utf-8")

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from bot.messages import RATE_LIMITED, TOO_LONG
+from bot.content.system_messages import RATE_LIMITED, TOO_LONG
 from tests.prod.conftest import ALLOWED_ORIGIN
 from tests.prod.support import client
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.messages import TECHNICAL_ERROR
+from bot.content.system_messages import TECHNICAL_ERROR
 from tests.prod.support import queued_turns, user_events
 from tests.waiting import wait_until
 

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore
 
 from bot.channels.ops import is_fail_closed, make_fail_closed
-from bot.lock_store import ResilientRedisLockStore
-from bot.runner import free_ports
-from bot.tracker_store import ResilientSQLTrackerStore
+from bot.rasa.lock_store import ResilientRedisLockStore
+from bot.stack.runner import free_ports
+from bot.rasa.tracker_store import ResilientSQLTrackerStore
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import uuid
 import pytest
 import requests
 
-from bot.messages import TECHNICAL_ERROR
+from bot.content.system_messages import TECHNICAL_ERROR
 from bot.paths import RESULTS_DIR
 from tests.prod.support import Load, event_snapshot, lost_events, queued_turns, user_events
 from tests.waiting import wait_until
@@ -195,7 +195,7 @@ def test_replica_killed_the_other_keeps_serving(shared_stack):
     other replica as soon as the dead replica's heartbeat has expired (10 s), which frees
     the conversation locks it held; everybody else does not notice."""
     stack, tracker = shared_stack.stack, shared_stack.tracker_url
-    heartbeat = 10  # REPLICA_HEARTBEAT_SECONDS (bot/lock_store.py)
+    heartbeat = 10  # REPLICA_HEARTBEAT_SECONDS (bot/rasa/lock_store.py)
     burst_senders = [f"burst-{uuid.uuid4().hex[:8]}" for _ in range(8)]
     burst: dict[str, str] = {}
     follow_ups: dict[str, tuple[float, str]] = {}

@@ -15,11 +15,11 @@ import requests
 from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.portal.app import create_app
 from bot.portal.auth import UserStore
 from bot.portal.throttle import LoginThrottle
-from bot.settings import StackSettings
+from bot.stack.settings import StackSettings
 from tests.portal.review_fixtures import ThreadedPortal
 from tests.prod.support import client as bound_client
 

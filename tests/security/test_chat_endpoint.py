@@ -35,7 +35,7 @@ def post_json(url: str, body, **headers) -> requests.Response:
 
 
 def test_a_20_mb_body_is_refused_politely_before_it_is_read(webhook, tracker_db):
-    from bot.messages import TOO_LARGE
+    from bot.content.system_messages import TOO_LARGE
 
     before = tracker_size(tracker_db)
     body = json.dumps({"sender": sender(), "message": "a" * 20_000_000}).encode()
@@ -81,7 +81,7 @@ def test_only_the_widgets_metadata_is_stored_and_each_text_is_capped(webhook, tr
     {"sender": "<script>alert(1)</script>", "message": "Hej"}, {"sender": "../../etc/passwd", "message": "Hej"},
 ], ids=["missing", "null", "empty", "number", "list", "short", "129", "5000", "space", "html", "path"])
 def test_a_sender_id_must_be_8_to_128_safe_characters(webhook, tracker_db, body):
-    from bot.messages import BAD_SENDER
+    from bot.content.system_messages import BAD_SENDER
 
     before = tracker_size(tracker_db)
     answer = post_json(webhook, body)
@@ -110,7 +110,7 @@ def test_the_widgets_sender_ids_are_accepted(webhook):
                          ids=["empty", "array", "numbers", "null", "string", "broken", "not-utf8",
                               "deep", "number-message", "list-message"])
 def test_malformed_bodies_get_400_with_a_short_message(webhook, body):
-    from bot.messages import BAD_MESSAGE, BAD_SENDER, MALFORMED_BODY
+    from bot.content.system_messages import BAD_MESSAGE, BAD_SENDER, MALFORMED_BODY
 
     answer = requests.post(webhook, data=body, headers={"Content-Type": "application/json"}, timeout=30)
     assert answer.status_code == 400 and "Traceback" not in answer.text
@@ -123,7 +123,7 @@ def test_malformed_bodies_get_400_with_a_short_message(webhook, body):
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
                                           "multipart/form-data; boundary=x", None])
 def test_only_application_json_is_accepted(webhook, tracker_db, content_type):
-    from bot.messages import NOT_JSON_TYPE
+    from bot.content.system_messages import NOT_JSON_TYPE
 
     before = tracker_size(tracker_db)
     headers = {"Origin": "https://evil.example"}

@@ -16,7 +16,7 @@ def mode(path: Path) -> int:
 
 
 def test_secure_tree_closes_what_a_loose_umask_left_open(tmp_path):
-    from bot.filemodes import report
+    from bot.stack.filemodes import report
 
     old = os.umask(0o022)
     try:

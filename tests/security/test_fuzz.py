@@ -14,11 +14,11 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.content import models
+from bot.portal.models import User
 from bot.content.types.partner import Partner
 from bot.content.types.qa import QAEntry
 from bot.content.types.topic import Topic
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from tests.portal.admin_fixtures import FAST_HASHER
 from tests.portal.review_fixtures import ThreadedPortal
 from tests.security.support import ADMIN, csrf, log_in, portal_with
@@ -150,5 +150,5 @@ def test_fuzz_the_portal_forms(admin_portal, content_url):
             assert len(row.answer) <= 5000 and len(row.examples) <= 50
         for row in db.query(Partner):
             assert len(row.description) <= 5000 and len(row.aliases) <= 50
-        for row in db.query(models.User):
+        for row in db.query(User):
             assert re.fullmatch(r"[a-z0-9][a-z0-9._@-]{1,79}", row.username)

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from bot.paths import ROOT
-from bot.prod import ProdSettings, ProdStack, services
+from bot.stack.prod import ProdSettings, ProdStack, services
 
 
 def environment_of(pid: int) -> dict[str, str]:
@@ -37,7 +37,7 @@ def test_every_process_of_the_local_stack_has_telemetry_off(live_stack):
 def test_rasa_reads_the_setting_as_off():
     code = "from rasa import telemetry; print(telemetry.is_telemetry_enabled())"
     env = {k: v for k, v in os.environ.items() if k != "RASA_TELEMETRY_ENABLED"}
-    from bot.settings import TELEMETRY_OFF
+    from bot.stack.settings import TELEMETRY_OFF
 
     done = subprocess.run([sys.executable, "-c", code], env=dict(env, **TELEMETRY_OFF),
                           capture_output=True, text=True, timeout=120)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.content import history, models
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.editor.conflicts import EditConflict, conflict
 from bot.content.editor.errors import ValidationFailed
 from bot.content.editor.forms import clean

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Integer, String, Text
 
 from bot.content.matching import normalise
-from bot.content.models import Base, Sourced, Versioned
+from bot.content.models import Sourced, Versioned
+from bot.db.base import Base
 from bot.content.provenance import PAGE, Provenance, provenance_of
 from bot.content.types.declaration import ContentType, Field, SaveContext, Unique
 

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Integer, String, Text
 
 from bot.content.matching import normalise
-from bot.content.models import Base, Sourced, Versioned
+from bot.content.models import Sourced, Versioned
+from bot.db.base import Base
 from bot.content.types import checks
 from bot.content.types.declaration import ContentType, Field, SaveContext, Unique
 

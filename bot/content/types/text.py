@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Column, Integer, String, Text
 
 from bot.content import texts
-from bot.content.models import Base, Versioned
+from bot.content.models import Versioned
+from bot.db.base import Base
 from bot.content.types.declaration import ContentType, Field, SaveContext, Unique
 
 

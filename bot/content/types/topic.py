@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import Column, Integer, String, Text
 
-from bot.content.models import Base, Sourced, Versioned
+from bot.content.models import Sourced, Versioned
+from bot.db.base import Base
 from bot.content.provenance import PAGE, Provenance, provenance_of
 from bot.content.rasa_project import DOMAIN_FILE, domain_intents
 from bot.content.types.declaration import ContentType, Field, SaveContext, Unique

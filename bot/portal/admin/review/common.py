@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.content.db import session_factory
+from bot.db.engine import session_factory
 from bot.content.editor import domain_intents
 from bot.conversations.service import NLU_DIR, ConversationService
 from bot.conversations.tracker import TrackerStore, tracker_url

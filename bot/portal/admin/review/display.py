@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from bot.content.records import swedish_date
+from bot.dates import swedish_date
 from bot.conversations.inbox import REASONS
 from bot.conversations.intent_labels import has_label, intent_label
 from bot.conversations.models import AUDIT_ACTIONS, DECISIONS, STATUSES

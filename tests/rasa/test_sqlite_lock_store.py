@@ -1,4 +1,4 @@
-"""Conversation locks shared by Rasa's worker processes (bot/sqlite_lock_store.py).
+"""Conversation locks shared by Rasa's worker processes (bot/rasa/sqlite_lock_store.py).
 
 If two workers could hand out the same ticket, or both hold one conversation's
 lock, two messages of one resident would be handled at once and one answer
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rasa.core.lock_store import LockError
 
-from bot.sqlite_lock_store import SQLiteLockStore
+from bot.rasa.sqlite_lock_store import SQLiteLockStore
 
 CONVERSATION = "resident-1"
 

@@ -4,8 +4,9 @@ from sqlalchemy import engine_from_config, pool
 
 import bot.content.types  # noqa: F401  (each content type declares its own table)
 import bot.conversations.models  # noqa: F401  (the review tables share the metadata)
-from bot.content.db import database_url
-from bot.content.models import Base
+import bot.portal.models  # noqa: F401  (and the portal's users)
+from bot.db.base import Base
+from bot.db.engine import database_url
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or database_url()

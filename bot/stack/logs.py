@@ -2,11 +2,11 @@
 
 Used three ways:
 
-* `deploy/logging.yml` names `bot.logs.JsonFormatter` for `rasa run
+* `deploy/logging.yml` names `bot.stack.logs.JsonFormatter` for `rasa run
   --logging-config-file` (the Rasa replicas);
-* the action server launcher (`bot.action_server`) and the portal call
+* the action server launcher (`bot.stack.action_server`) and the portal call
   `configure_json_logging()` when `LOG_FORMAT=json`;
-* `python -m bot.logs portal` runs a `python -m bot` command with JSON logs.
+* `python -m bot.stack.logs portal` runs a `python -m bot` command with JSON logs.
 
 nginx writes its access log as JSON itself (see deploy/nginx.conf.j2).
 """
@@ -121,7 +121,7 @@ def wants_json() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m bot.logs <bot command …>`: the command with JSON logs."""
+    """`python -m bot.stack.logs <bot command …>`: the command with JSON logs."""
     configure_json_logging(service=os.environ.get("SERVICE_NAME") or "bot")
     from bot.cli import main as bot_main
 

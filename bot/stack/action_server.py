@@ -17,7 +17,7 @@ and an error inside an action gets 500 with a short message: rasa-sdk's own
 handler answers with the exception text and the whole request echoed back,
 which tells a caller too much. The traceback goes to the log only.
 
-Usage: python -m bot.action_server [--port 5055] [--host 127.0.0.1]
+Usage: python -m bot.stack.action_server [--port 5055] [--host 127.0.0.1]
 """
 from __future__ import annotations
 
@@ -29,14 +29,14 @@ import os
 import sys
 from typing import Any
 
-from bot.filemodes import private_umask
-from bot.logs import configure_json_logging, wants_json
+from bot.stack.filemodes import private_umask
+from bot.stack.logs import configure_json_logging, wants_json
 
 logger = logging.getLogger(__name__)
 
 
 def parser() -> argparse.ArgumentParser:
-    args = argparse.ArgumentParser(prog="python -m bot.action_server", description=__doc__,
+    args = argparse.ArgumentParser(prog="python -m bot.stack.action_server", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     args.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
     args.add_argument("--host", default=os.environ.get("ACTION_HOST", "127.0.0.1"))
@@ -75,7 +75,7 @@ def create_app(actions: str = "actions"):
     from sanic.exceptions import SanicException
     from sqlalchemy import text
 
-    from bot.content.db import session_factory
+    from bot.db.engine import session_factory
 
     app = sdk_app(actions, cors_origins=None)  # no browser calls this server: no CORS
     app.config.REQUEST_MAX_SIZE = MAX_ACTION_CALL

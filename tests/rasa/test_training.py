@@ -7,7 +7,7 @@ import re
 import sys
 
 from bot.paths import ROOT
-from bot.training import train
+from bot.rasa.training import train
 
 FAKE = [sys.executable, str(ROOT / "tests" / "fake_rasa_train.py")]
 
@@ -56,13 +56,13 @@ def test_make_trains_through_the_wrapper_not_a_silent_rasa_train():
 
 
 def test_python_m_bot_train_passes_the_data_folders_and_force_to_rasa(monkeypatch):
-    import bot.training
+    import bot.rasa.training
     from bot.cli import main
 
     seen = []
-    monkeypatch.setattr(bot.training, "train", lambda rasa_args: seen.append(rasa_args) or 0)
+    monkeypatch.setattr(bot.rasa.training, "train", lambda rasa_args: seen.append(rasa_args) or 0)
     assert main(["train", "--data", "data/nlu", "var/nlu", "--force"]) == 0
     assert seen == [["--data", "data/nlu", "var/nlu", "--force"]]
-    assert bot.training.child_command(seen[0])[1:] == [
-        "-m", "bot.training", "train", "--fixed-model-name", "bot", "--out", "models",
+    assert bot.rasa.training.child_command(seen[0])[1:] == [
+        "-m", "bot.rasa.training", "train", "--fixed-model-name", "bot", "--out", "models",
         "--data", "data/nlu", "var/nlu", "--force"]

@@ -15,7 +15,7 @@ connection open and writes ahead to a log (see `_tune_sqlite`). Both keep Rasa's
 `events` table and queries, which the portal's conversation review reads.
 
 `ResilientSQLTrackerStore` (production profile) builds on it. `endpoints.prod.yml`
-selects it with `type: bot.tracker_store.ResilientSQLTrackerStore` and the whole
+selects it with `type: bot.rasa.tracker_store.ResilientSQLTrackerStore` and the whole
 SQLAlchemy URL in `url` (from `TRACKER_DB_URL`). It makes three more changes:
 
 1. The connection pool pings a connection before lending it (`pool_pre_ping`), so

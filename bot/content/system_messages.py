@@ -50,7 +50,7 @@ TOO_LONG = texts.default("too_long", antal=MAX_MESSAGE_CHARS)
 # Sent by nginx (production profile) when one client sends too many messages too fast.
 RATE_LIMITED = texts.default("rate_limited")
 
-# The chat endpoint's own guards (bot/channels/rest.py, bot/rasa_server.py): a request
+# The chat endpoint's own guards (bot/channels/rest.py, bot/rasa/server.py): a request
 # the widget would never send is refused before anything is parsed or stored.
 MAX_CHAT_BODY = 16 * 1024  # bytes; a message is at most 1000 characters, metadata fits easily
 TOO_LARGE = (

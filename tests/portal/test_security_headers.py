@@ -1,9 +1,9 @@
-"""bot/security_headers.py on a small aiohttp app (the portal wires it in create_app)."""
+"""bot/portal/security_headers.py on a small aiohttp app (the portal wires it in create_app)."""
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.security_headers import setup
+from bot.portal.security_headers import setup
 
 
 async def page(_request):

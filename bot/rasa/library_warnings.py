@@ -6,7 +6,7 @@ matplotlib, click through typer and spaCy, SQLAlchemy 2.0's notice about
 Rasa's tracker store): about a hundred lines between the project's own
 "… / ✓" lines, none of which a user of this project can act on.
 The project's entry points (`python -m bot`, the training child in
-bot/training.py) call `silence()` first; any other warning still shows.
+bot/rasa/training.py) call `silence()` first; any other warning still shows.
 """
 from __future__ import annotations
 

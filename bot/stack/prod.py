@@ -18,9 +18,9 @@ profile creates the PostgreSQL databases if they are missing, migrates and
 seeds the content store and creates the tracker store's table, so that the
 replicas do not race to create it.
 
-    python -m bot.prod [run] [--replicas N] [--action-servers M]
-    python -m bot.prod nginx-config [--compose]   print the rendered nginx config
-    python -m bot.prod prepare-db                 databases, migrations, seed, tracker table
+    python -m bot.stack.prod [run] [--replicas N] [--action-servers M]
+    python -m bot.stack.prod nginx-config [--compose]   print the rendered nginx config
+    python -m bot.stack.prod prepare-db                 databases, migrations, seed, tracker table
 """
 from __future__ import annotations
 
@@ -35,12 +35,12 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.filemodes import private_umask
-from bot.messages import RATE_LIMITED, TECHNICAL_ERROR, TOO_LONG
+from bot.stack.filemodes import private_umask
+from bot.content.system_messages import RATE_LIMITED, TECHNICAL_ERROR, TOO_LONG
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
-from bot.runner import LOG_DIR, Service, Stack, serve_until_stopped
-from bot.security_headers import content_security_policy, origin_of
-from bot.settings import env_flag, env_int, env_str, env_words
+from bot.stack.runner import LOG_DIR, Service, Stack, serve_until_stopped
+from bot.portal.security_headers import content_security_policy, origin_of
+from bot.stack.settings import env_flag, env_int, env_str, env_words
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.j2"
 LOGGING_CONFIG = ROOT / "deploy" / "logging.yml"
@@ -194,7 +194,7 @@ class ProdSettings:
 
 def rasa_argv(settings: ProdSettings, port: int) -> list[str]:
     argv = [
-        sys.executable, "-m", "bot.rasa_server", "run", "--model", str(settings.model),
+        sys.executable, "-m", "bot.rasa.server", "run", "--model", str(settings.model),
         "--port", str(port), "--interface", "127.0.0.1",
         "--credentials", str(CREDENTIALS), "--endpoints", str(ENDPOINTS),
         "--logging-config-file", str(LOGGING_CONFIG),
@@ -218,7 +218,7 @@ def services(settings: ProdSettings) -> list[Service]:
     for i, port in enumerate(settings.action_ports, start=1):
         result.append(Service(
             f"actions-{i}", f"action server {i}",
-            [sys.executable, "-m", "bot.action_server", "--port", str(port), "--host", "127.0.0.1"],
+            [sys.executable, "-m", "bot.stack.action_server", "--port", str(port), "--host", "127.0.0.1"],
             f"http://127.0.0.1:{port}/health",
             ready_url=f"http://127.0.0.1:{port}/ready",
             env={"SERVICE_NAME": f"actions-{i}", "SANIC_KEEP_ALIVE_TIMEOUT": str(SANIC_KEEP_ALIVE)},
@@ -228,13 +228,13 @@ def services(settings: ProdSettings) -> list[Service]:
             f"rasa-{i}", f"Rasa replica {i}", rasa_argv(settings, port),
             f"http://127.0.0.1:{port}/webhooks/ops/live",
             ready_url=f"http://127.0.0.1:{port}/webhooks/ops/ready",
-            # each replica caps bodies itself too (16 KB, bot/rasa_server.py)
+            # each replica caps bodies itself too (16 KB, bot/rasa/server.py)
             env={"SERVICE_NAME": f"rasa-{i}",
                  "SANIC_KEEP_ALIVE_TIMEOUT": str(SANIC_KEEP_ALIVE), "PYTHONWARNINGS": "ignore"},
         ))
     if settings.with_portal:
         result.append(Service(
-            "portal", "portal", [sys.executable, "-m", "bot.logs", "portal"],
+            "portal", "portal", [sys.executable, "-m", "bot.stack.logs", "portal"],
             f"http://127.0.0.1:{settings.portal_port}/healthz",
             # nginx passes the client's address on; login throttling keys on it
             env={"SERVICE_NAME": "portal", "PORTAL_TRUSTED_PROXIES": "127.0.0.1"},
@@ -395,7 +395,7 @@ def prepare_databases(settings: ProdSettings, say=print) -> None:
     """Create missing databases, migrate and seed the content store, create the
     tracker store's table (once, before the replicas start)."""
     from bot.content.store import migrate, seed_if_empty
-    from bot.tracker_store import ensure_schema
+    from bot.rasa.tracker_store import ensure_schema
 
     for label, url in (("content store", settings.database_url), ("tracker store", settings.tracker_db_url)):
         if ensure_database(url):
@@ -472,7 +472,7 @@ def run(settings: ProdSettings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.prod", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bot.stack.prod", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", default="run", choices=["run", "nginx-config", "prepare-db"])
     parser.add_argument("--replicas", type=int, help="Rasa replicas (RASA_REPLICAS, default 2)")

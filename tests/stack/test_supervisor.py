@@ -1,4 +1,4 @@
-"""The supervisor of bot/supervisor.py against real processes: small HTTP servers
+"""The supervisor of bot/stack/supervisor.py against real processes: small HTTP servers
 in a real Stack, SIGKILLed from outside as a crash would end them."""
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
-from bot.runner import Service, Stack, free_ports, is_up
-from bot.settings import StackSettings
-from bot.supervisor import RestartPolicy, Supervisor
+from bot.stack.runner import Service, Stack, free_ports, is_up
+from bot.stack.settings import StackSettings
+from bot.stack.supervisor import RestartPolicy, Supervisor
 from tests.waiting import wait_until
 
 # Answers 200 on every path, and says so in its log once it listens.

@@ -1,5 +1,5 @@
 """Runtime settings of the local stack, read from the environment, and the
-helpers every profile reads its settings with (bot/prod.py too).
+helpers every profile reads its settings with (bot/stack/prod.py too).
 
 Defaults give the `make run` profile: everything on localhost, SQLite under var/.
 A variable that is unset or blank means its default.
@@ -11,13 +11,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.content import db
+from bot.db.engine import database_url
 from bot.paths import VAR_DIR
 
 
 # Rasa's anonymous usage telemetry is on by default; a public-sector service must
 # not report usage anywhere without a decision. Set for every Rasa process of
-# every profile (bot/runner.py, bot/rasa_server.py, the Makefile, deploy/).
+# every profile (bot/stack/runner.py, bot/rasa/server.py, the Makefile, deploy/).
 TELEMETRY_OFF = {"RASA_TELEMETRY_ENABLED": "false"}
 
 
@@ -50,7 +50,7 @@ class StackSettings:
     # Rasa handles a turn on one core at a time: one Sanic worker per core, at most
     # two (each worker holds the model, about 1.3 GB).
     rasa_workers: int = field(default_factory=lambda: env_int(os.environ, "RASA_WORKERS", min(2, os.cpu_count() or 1)))
-    database_url: str = field(default_factory=db.database_url)
+    database_url: str = field(default_factory=database_url)
     log_prefix: str = ""
 
     @property

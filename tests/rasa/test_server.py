@@ -11,13 +11,13 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import rasa_server
+from bot.rasa import server
 
 
 @pytest.fixture()
 def remote_action() -> RemoteAction:
     original = RemoteAction._validate_action_result
-    rasa_server.install()
+    server.install()
     yield RemoteAction("action_partner", EndpointConfig("http://127.0.0.1:1/webhook"))
     RemoteAction._validate_action_result = original
 
@@ -53,8 +53,8 @@ def test_refusals_match_rasas_own_check() -> None:
         except ValidationError as error:
             expected = error.message
         try:
-            rasa_server._validate_action_result(None, reply)  # type: ignore[arg-type]
+            server._validate_action_result(None, reply)  # type: ignore[arg-type]
             actual = None
         except ValidationError as error:
-            actual = error.message.removesuffix(rasa_server._RASA_HINT)
+            actual = error.message.removesuffix(server._RASA_HINT)
         assert actual == expected

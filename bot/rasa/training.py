@@ -9,8 +9,8 @@ every second; elsewhere (CI, a log) a line per step and every ten epochs.
 It writes the seconds taken to results/train_seconds.txt and, when training
 fails, says so with the end of the log.
 
-`python -m bot.training [rasa train options]` is the child: Rasa's own CLI
-with the known library warnings silenced (bot/library_warnings.py).
+`python -m bot.rasa.training [rasa train options]` is the child: Rasa's own CLI
+with the known library warnings silenced (bot/rasa/library_warnings.py).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from bot.library_warnings import silence, without_known
+from bot.rasa.library_warnings import silence, without_known
 from bot.paths import ROOT, VAR_DIR
 
 LOG_PATH = VAR_DIR / "log" / "train.log"
@@ -137,7 +137,7 @@ def _pump(stream: IO[bytes], log: IO[bytes], display: Display) -> None:
 
 
 def child_command(rasa_args: list[str]) -> list[str]:
-    return [sys.executable, "-m", "bot.training", "train", *DEFAULT_ARGS, *rasa_args]
+    return [sys.executable, "-m", "bot.rasa.training", "train", *DEFAULT_ARGS, *rasa_args]
 
 
 def train(rasa_args: list[str], command: list[str] | None = None, out: IO[str] | None = None,

@@ -1,6 +1,6 @@
 """Rasa's Redis lock store, made atomic across replicas and defined when Redis is down.
 
-`endpoints.prod.yml` selects it with `type: bot.lock_store.ResilientRedisLockStore`;
+`endpoints.prod.yml` selects it with `type: bot.rasa.lock_store.ResilientRedisLockStore`;
 the connection comes from `REDIS_HOST`, `REDIS_PORT`, `REDIS_DB`, `REDIS_PASSWORD`
 and `REDIS_KEY_PREFIX`. It keeps Rasa's ticket lock (the messages of one
 conversation are handled one at a time, first come first served, whichever

@@ -5,7 +5,7 @@ The local profile (`make run`) runs Rasa with one Sanic worker per core
 conversation's messages are handled one at a time, in order; its in-memory
 lock store cannot do that across processes, and Redis is for the production
 profile. `endpoints.yml` therefore selects this store with
-`type: bot.sqlite_lock_store.SQLiteLockStore` and `db: ${LOCK_DB}`.
+`type: bot.rasa.sqlite_lock_store.SQLiteLockStore` and `db: ${LOCK_DB}`.
 
 It keeps Rasa's `TicketLock` logic unchanged and stores each lock as JSON in
 one row. Every read-modify-write of a lock (issuing a ticket, dropping expired

@@ -16,7 +16,7 @@ itself and not only nginx in front of it (defence in depth):
   polite Swedish message, before they are read into memory or stored;
 * `GET /` no longer answers "Hello from Rasa: <version>".
 
-Usage: python -m bot.rasa_server run [rasa run options]
+Usage: python -m bot.rasa.server run [rasa run options]
 """
 from __future__ import annotations
 
@@ -34,9 +34,9 @@ from sanic import Sanic, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 
-from bot.filemodes import private_umask
-from bot.messages import MAX_CHAT_BODY, TOO_LARGE
-from bot.settings import TELEMETRY_OFF
+from bot.stack.filemodes import private_umask
+from bot.content.system_messages import MAX_CHAT_BODY, TOO_LARGE
+from bot.stack.settings import TELEMETRY_OFF
 
 # Rasa's own hint, appended to the message as `RemoteAction` does.
 _RASA_HINT = (

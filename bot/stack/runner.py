@@ -2,7 +2,7 @@
 
 Each process logs to `var/log/<name>.log`; the terminal shows progress only.
 Ctrl-C (or SIGTERM) stops every process. One that dies while the stack runs is
-restarted (bot/supervisor.py); one that dies while starting stops the stack
+restarted (bot/stack/supervisor.py); one that dies while starting stops the stack
 with the tail of its log, since it would only fail again.
 """
 from __future__ import annotations
@@ -20,11 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.filemodes import FILE_MODE, report
-from bot.library_warnings import without_known
+from bot.stack.filemodes import FILE_MODE, report
+from bot.rasa.library_warnings import without_known
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
-from bot.settings import TELEMETRY_OFF, StackSettings
-from bot.supervisor import Supervisor
+from bot.stack.settings import TELEMETRY_OFF, StackSettings
+from bot.stack.supervisor import Supervisor
 
 LOG_DIR = VAR_DIR / "log"
 
@@ -51,8 +51,8 @@ def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.g
         Service(
             "actions",
             "action server",
-            # rasa-sdk's app with its guards against malformed calls (bot/action_server.py)
-            [sys.executable, "-m", "bot.action_server", "--actions", "actions",
+            # rasa-sdk's app with its guards against malformed calls (bot/stack/action_server.py)
+            [sys.executable, "-m", "bot.stack.action_server", "--actions", "actions",
              "--port", str(settings.action_port), "--host", settings.host],
             f"http://127.0.0.1:{settings.action_port}/health",
             # Keep idle connections longer than Rasa's client (aiohttp, 15 s) does, so that
@@ -62,7 +62,7 @@ def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.g
         Service(
             "rasa",
             "Rasa server",
-            [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model),
+            [sys.executable, "-m", "bot.rasa.server", "run", "--model", str(model),
              "--port", str(settings.rasa_port), "--interface", settings.host,
              "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
              # one --cors with every origin: a repeated --cors keeps only the last

@@ -5,7 +5,7 @@ this middleware makes the portal safe on its own too (`make run`, or behind
 another proxy). Headers a handler has set already (the staff pages' stricter
 policy, bot/portal/security.py) are kept.
 
-    from bot.security_headers import setup as security_headers
+    from bot.portal.security_headers import setup as security_headers
     security_headers(app, settings.public_rasa_url)      # in create_app()
 
 The Content-Security-Policy allows scripts and styles from the portal itself

@@ -17,7 +17,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionSt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.paths import ROOT
-from bot.tracker_store import CachingSQLTrackerStore
+from bot.rasa.tracker_store import CachingSQLTrackerStore
 
 SENDER = "resident-1"
 

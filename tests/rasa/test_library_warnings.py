@@ -5,12 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from bot.library_warnings import without_known
+from bot.rasa.library_warnings import without_known
 from bot.paths import ROOT
 
 KNOWN_AND_OTHER = """
 import warnings
-from bot.library_warnings import silence
+from bot.rasa.library_warnings import silence
 silence()
 warnings.filterwarnings("once", category=DeprecationWarning)  # as Rasa does, after us
 warnings.warn("pkg_resources is deprecated as an API. See https://setuptools.pypa.io", DeprecationWarning)
@@ -38,7 +38,7 @@ def test_known_warnings_are_dropped_even_after_a_library_adds_its_own_filters():
 
 def test_rasa_through_the_training_child_prints_no_library_deprecations():
     """`rasa data validate` prints pkg_resources, declare_namespace and jax deprecations; the child does not."""
-    result = python("-m", "bot.training", "data", "validate", "--quiet")
+    result = python("-m", "bot.rasa.training", "data", "validate", "--quiet")
     output = result.stdout + result.stderr
     for known in ("pkg_resources", "declare_namespace", "jax.xla_computation", "DeprecationWarning"):
         assert known not in output, output[-3000:]  # Rasa's own warnings about the data may show

@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 from bot.paths import ROOT
-from bot.runner import banner
-from bot.settings import StackSettings
+from bot.stack.runner import banner
+from bot.stack.settings import StackSettings
 
 
 def test_the_banner_says_where_to_chat_and_what_now():

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.runner import Service, Stack
+    from bot.stack.runner import Service, Stack
 
 
 @dataclass(frozen=True)
