@@ -16,7 +16,8 @@ import sqlalchemy as sa
 
 from bench.load import run_load
 from bot.paths import MODEL_DIR, VAR_DIR
-from bot.stack.prod import ProdSettings, ProdStack, prepare, services
+from bot.stack.prod import ProdStack, prepare, services
+from bot.stack.prod_settings import ProdSettings
 from bot.stack.runner import free_ports
 
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")

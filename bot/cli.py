@@ -135,12 +135,12 @@ def _logs(args: argparse.Namespace) -> int:
     import getpass
     import time
 
-    from bot.db.engine import session_factory
     from bot.content.store import migrate
     from bot.conversations.errors import ReviewError
     from bot.conversations.retention import DAY, parse_period, retention_days
     from bot.conversations.service import ConversationService
     from bot.conversations.tracker import TrackerStore, tracker_url
+    from bot.db.engine import session_factory
     from bot.stack.settings import StackSettings
 
     try:

@@ -9,9 +9,9 @@ import pytest
 import requests
 
 from actions.base import use_repository
-from bot.db.engine import session_factory
 from bot.content.repository import ContentRepository
 from bot.content.store import migrate, seed_if_empty
+from bot.db.engine import session_factory
 from bot.paths import MODEL_DIR
 from bot.stack.runner import Stack, free_ports, stack_services
 from bot.stack.settings import StackSettings

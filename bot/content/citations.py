@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.content.provenance import PAGE, Provenance
-from bot.dates import swedish_date
 from bot.content.repository import ContentRepository
+from bot.dates import swedish_date
 
 
 @dataclass(frozen=True)

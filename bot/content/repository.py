@@ -15,7 +15,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content import texts
-from bot.db.engine import session_factory
 from bot.content.items import Item, SearchHit, item_of, matching_fields
 from bot.content.matching import normalise
 from bot.content.provenance import Provenance, provenance_of
@@ -25,6 +24,7 @@ from bot.content.types.partner import PartnerRecord
 from bot.content.types.qa import QARecord
 from bot.content.types.site import Site
 from bot.content.types.topic import TopicAnswer
+from bot.db.engine import session_factory
 
 
 class ContentUnavailable(RuntimeError):

@@ -10,11 +10,9 @@ from alembic.config import Config
 from sqlalchemy import select
 
 from bot.content import history, texts
-from bot.content.bundle import (
-    BUNDLE_TYPES, dump_bundle, export_content, load_bundle, parse_bundle, replace_content,
-)
-from bot.db.engine import database_url, session_factory
+from bot.content.bundle import BUNDLE_TYPES, dump_bundle, export_content, load_bundle, parse_bundle, replace_content
 from bot.content.types import SITE, TEXTS
+from bot.db.engine import database_url, session_factory
 from bot.paths import CONTENT_SEED_DIR, MIGRATIONS_DIR
 
 logger = logging.getLogger(__name__)

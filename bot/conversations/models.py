@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text
 
-from bot.db.base import Base
 from bot.dates import utc_now
+from bot.db.base import Base
 
 STATUSES = {"ny": "Ej granskad", "granskad": "Granskad"}
 DECISIONS = {

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import requests
 
-from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
 from bot.content.repository import ContentRepository
 from bot.content.store import migrate, seed_if_empty
 from bot.content.types import QA
+from bot.db.engine import session_factory
 from bot.evaluation import cases
 from bot.evaluation.judge import Judge, Reply
 from bot.evaluation.scoring import as_json, run_all, scores, table

@@ -40,8 +40,8 @@ _UNKNOWN_POOL = 1500  # the largest foreign cities that may stand for an unknown
 
 def store_contents() -> tuple[list[PartnerRecord], str]:
     """The store's partners and the municipality's own name ("Vänersborg")."""
-    from bot.db.engine import database_url, session_factory
     from bot.content.repository import ContentRepository, ContentUnavailable
+    from bot.db.engine import database_url, session_factory
 
     try:
         repo = ContentRepository(session_factory(database_url()))
@@ -51,9 +51,9 @@ def store_contents() -> tuple[list[PartnerRecord], str]:
 
 
 def _seed_contents() -> tuple[list[PartnerRecord], str]:
-    from bot.db.engine import session_factory
     from bot.content.repository import ContentRepository
     from bot.content.store import import_file, migrate
+    from bot.db.engine import session_factory
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'seed.db'}"

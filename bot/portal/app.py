@@ -8,11 +8,10 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.portal import security_headers
-from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
 from bot.content.repository import ContentRepository
-from bot.portal import admin, public
+from bot.db.engine import session_factory
+from bot.portal import admin, public, security_headers
 from bot.portal.auth import UserStore
 from bot.portal.keys import CONTENT_KEY, SETTINGS_KEY
 from bot.stack.settings import StackSettings

@@ -29,10 +29,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.portal import models
-from bot.db.engine import session_factory
 from bot.content.editor import ValidationFailed
 from bot.dates import utc_now
+from bot.db.engine import session_factory
+from bot.portal import models
 from bot.portal.passwords import MAX_PASSWORD_LENGTH, password_problem
 from bot.portal.throttle import LoginThrottle
 

@@ -34,8 +34,8 @@ from sanic import Sanic, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 
-from bot.stack.filemodes import private_umask
 from bot.content.system_messages import MAX_CHAT_BODY, TOO_LARGE
+from bot.stack.filemodes import private_umask
 from bot.stack.settings import TELEMETRY_OFF
 
 # Rasa's own hint, appended to the message as `RemoteAction` does.

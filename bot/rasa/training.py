@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from bot.rasa.library_warnings import silence, without_known
 from bot.paths import ROOT, VAR_DIR
+from bot.rasa.library_warnings import silence, without_known
 
 LOG_PATH = VAR_DIR / "log" / "train.log"
 SECONDS_PATH = ROOT / "results" / "train_seconds.txt"

@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.stack.filemodes import FILE_MODE, report
-from bot.rasa.library_warnings import without_known
 from bot.paths import MODEL_DIR, ROOT, VAR_DIR
+from bot.rasa.library_warnings import without_known
+from bot.stack.filemodes import FILE_MODE, report
 from bot.stack.settings import TELEMETRY_OFF, StackSettings
 from bot.stack.supervisor import Supervisor
 

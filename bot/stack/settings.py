@@ -1,5 +1,5 @@
 """Runtime settings of the local stack, read from the environment, and the
-helpers every profile reads its settings with (bot/stack/prod.py too).
+helpers every profile reads its settings with (bot/stack/prod_settings.py too).
 
 Defaults give the `make run` profile: everything on localhost, SQLite under var/.
 A variable that is unset or blank means its default.
@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from bot.db.engine import database_url
 from bot.paths import VAR_DIR
-
 
 # Rasa's anonymous usage telemetry is on by default; a public-sector service must
 # not report usage anywhere without a decision. Set for every Rasa process of

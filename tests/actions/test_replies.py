@@ -4,10 +4,10 @@ from __future__ import annotations
 from actions.base import use_repository
 from actions.replies import ActionSayGreet, ActionSayThank
 from bot.content import texts
-from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
 from bot.content.repository import ContentRepository
 from bot.content.types import TEXTS
+from bot.db.engine import session_factory
 
 
 def _save(sessions, key: str, text: str) -> None:

@@ -3,10 +3,10 @@ from sqlalchemy import update
 
 from actions import ActionAnswerTopic, ActionOutOfScope
 from actions.base import use_repository
-from bot.content.types.topic import Topic
-from bot.db.engine import session_factory
 from bot.content.repository import ContentRepository
 from bot.content.system_messages import TECHNICAL_ERROR
+from bot.content.types.topic import Topic
+from bot.db.engine import session_factory
 
 
 def test_topic_answer_is_read_from_the_store_with_its_source(turn):

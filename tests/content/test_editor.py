@@ -11,8 +11,6 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, select
 
 from bot.content import models
-from bot.db.base import Base
-from bot.portal.models import User
 from bot.content.bundle import BundleError, dump_bundle, export_content, load_bundle
 from bot.content.editor import ContentEditor, EditConflict, ValidationFailed
 from bot.content.store import import_file, migrate
@@ -22,6 +20,8 @@ from bot.content.types.partner import Partner
 from bot.content.types.qa import QAEntry
 from bot.content.types.site import SiteInfo
 from bot.content.types.topic import Topic, protected_topic_keys
+from bot.db.base import Base
+from bot.portal.models import User
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from alembic import command
 from bot.content.bundle import dump_bundle, export_content, parse_bundle, replace_content
 from bot.content.citations import cite
 from bot.content.editor import ContentEditor
-from bot.dates import swedish_date
 from bot.content.store import migrate, seed_if_empty
 from bot.content.types import PARTNERS, SITE
+from bot.dates import swedish_date
 
 TODAY = swedish_date(dt.date.today())
 
@@ -76,8 +76,9 @@ def test_provenance_survives_export_and_import_and_older_bundles_cite_the_page(s
 
 
 def test_the_migration_keeps_what_staff_changed_before_it(tmp_path):
-    from bot.content.store import MIGRATIONS_DIR
     from alembic.config import Config
+
+    from bot.content.store import MIGRATIONS_DIR
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     config = Config()

@@ -17,14 +17,14 @@ import yaml
 from actions.base import use_repository
 from actions.fallback import ActionAnswerQA, ActionOutOfScope, ActionRephrase
 from bot.content import texts
-from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
-from bot.dates import swedish_date
 from bot.content.repository import ContentRepository
 from bot.content.retrieval import THRESHOLD, QARetriever, tokeniser
 from bot.content.store import migrate, seed_if_empty
-from bot.content.types import QA
 from bot.content.system_messages import TECHNICAL_ERROR
+from bot.content.types import QA
+from bot.dates import swedish_date
+from bot.db.engine import session_factory
 from tests.actions.conftest import Turn, make_tracker
 
 HELDOUT = yaml.safe_load((Path(__file__).with_name("qa_heldout.yml")).read_text(encoding="utf-8"))

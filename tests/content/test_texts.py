@@ -6,15 +6,14 @@ import pytest
 import yaml
 from sqlalchemy import delete, select
 
-from bot.content import system_messages
-from bot.content import texts
+from bot.content import system_messages, texts
 from bot.content.bundle import BundleError, dump_bundle, export_content, parse_bundle
-from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor, EditConflict, ValidationFailed
 from bot.content.repository import ContentRepository
 from bot.content.store import add_missing_texts, seed_if_empty
 from bot.content.types import TEXTS
 from bot.content.types.text import BotText
+from bot.db.engine import session_factory
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.db.engine import session_factory
 from bot.conversations.service import NLU_DIR, ConversationService
 from bot.conversations.tracker import TrackerStore
 from bot.dates import STOCKHOLM
+from bot.db.engine import session_factory
 from tests.conversations.tracker_data import write_conversations
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.db.engine import session_factory
 from bot.content.editor import QA, ContentEditor, domain_intents
-from bot.conversations.inbox import existing_examples, render_nlu, training_text
 from bot.conversations.errors import ReviewError
+from bot.conversations.inbox import existing_examples, render_nlu, training_text
+from bot.db.engine import session_factory
 from bot.paths import ROOT
 
 INTENTS = [i for i in domain_intents() if i != "nlu_fallback"]

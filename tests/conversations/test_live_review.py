@@ -26,12 +26,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.db.engine import session_factory
 from bot.content.editor import domain_intents
 from bot.conversations.filters import ConversationFilter
 from bot.conversations.service import NLU_DIR, ConversationService
 from bot.conversations.tracker import TrackerStore
 from bot.dates import today
+from bot.db.engine import session_factory
 from bot.paths import ROOT
 from bot.stack.runner import LOG_DIR
 

@@ -8,9 +8,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
-from bot.db.base import Base
 from bot.content.store import MIGRATIONS_DIR, migrate
 from bot.conversations import models
+from bot.db.base import Base
 
 REVIEW_TABLES = {m.__tablename__ for m in (models.ConversationReview, models.LearningDecision, models.ReviewAudit)}
 

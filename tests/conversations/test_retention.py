@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from bot.db.engine import session_factory
 from bot.conversations.models import ConversationReview, LearningDecision, ReviewAudit
+from bot.db.engine import session_factory
 from bot.paths import ROOT
 from tests.conversations.conftest import ALL, at
 from tests.conversations.tracker_data import write_conversations

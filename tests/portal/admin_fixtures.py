@@ -17,8 +17,8 @@ from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 
-from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
+from bot.db.engine import session_factory
 from bot.portal.app import create_app
 from bot.portal.auth import UserStore
 from bot.stack.settings import StackSettings

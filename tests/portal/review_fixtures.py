@@ -27,12 +27,9 @@ from bot.portal.admin import review
 from bot.portal.app import create_app
 from bot.stack.runner import free_ports
 from bot.stack.settings import StackSettings
-from tests.conversations.conftest import (  # noqa: F401
-    project_nlu_untouched,
-    tracker_db,
-    tracker_template,
-)
+from tests.conversations.conftest import project_nlu_untouched, tracker_db, tracker_template  # noqa: F401
 from tests.portal.admin_fixtures import _CSRF, ADMIN, EDITOR, FAST_HASHER, users  # noqa: F401
+
 
 def review_app(content_url, tracker_path, user_store, nlu_path) -> web.Application:
     settings = StackSettings(database_url=content_url, tracker_db=str(tracker_path))

@@ -18,10 +18,10 @@ import pytest
 from cryptography.fernet import Fernet
 from playwright.sync_api import expect
 
-from bot.db.engine import session_factory
 from bot.content.editor import ContentEditor
 from bot.content.store import migrate, seed_if_empty
 from bot.content.types import PARTNERS, TOPICS
+from bot.db.engine import session_factory
 from bot.paths import ROOT
 from bot.portal.auth import UserStore
 from tests.browser_support import axe_violations, describe_violations, new_context, screenshot

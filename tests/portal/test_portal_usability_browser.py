@@ -11,7 +11,14 @@ from playwright.sync_api import expect
 
 from tests.browser_support import axe_violations, describe_violations
 from tests.portal.review_fixtures import (  # noqa: F401  (pytest fixtures)
-    ADMIN, EDITOR, portal_url, project_nlu_untouched, review_portal, tracker_db, tracker_template, users,
+    ADMIN,
+    EDITOR,
+    portal_url,
+    project_nlu_untouched,
+    review_portal,
+    tracker_db,
+    tracker_template,
+    users,
 )
 from tests.portal.test_review_browser import log_in
 from tests.portal.test_review_usability import unsure_messages
@@ -66,9 +73,9 @@ def test_the_filter_labels_of_a_row_sit_at_one_height(page, portal_url):
 
 
 def test_column_headers_never_break_inside_a_word(page, portal_url, content_url):
-    from bot.db.engine import session_factory
     from bot.content.editor import ContentEditor
     from bot.content.types import PARTNERS
+    from bot.db.engine import session_factory
 
     editor = ContentEditor(session_factory(content_url))
     partner = editor.list(PARTNERS)[0]

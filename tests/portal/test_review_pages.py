@@ -19,9 +19,18 @@ from bot.portal.app import create_app
 from bot.portal.security import CSP, ROLES_KEY
 from tests.conversations.conftest import ALL
 from tests.portal.review_fixtures import (  # noqa: F401  (pytest fixtures and helpers)
-    ADMIN, EDITOR, client, csrf_of, portal_url, project_nlu_untouched, review_portal, tracker_db,
-    tracker_template, users,
+    ADMIN,
+    EDITOR,
+    client,
+    csrf_of,
+    portal_url,
+    project_nlu_untouched,
+    review_portal,
+    tracker_db,
+    tracker_template,
+    users,
 )
+
 
 def url(path: str) -> str:
     """A real URL for a route: the conversation pages get ?id=cecilia."""
@@ -321,8 +330,8 @@ def test_the_vendored_chart_library_is_the_pinned_npm_package():
 
 
 def test_an_admin_links_a_message_to_a_staff_qa_entry(client, content_url):
-    from bot.db.engine import session_factory
     from bot.content.editor import QA, ContentEditor
+    from bot.db.engine import session_factory
 
     editor = ContentEditor(session_factory(content_url))
     entry = editor.create(QA, {"title": "Erasmus+ för skolor", "answer": "Skolor kan söka Erasmus+.",

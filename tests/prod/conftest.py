@@ -24,7 +24,8 @@ import redis
 import requests
 
 from bot.paths import MODEL_DIR, VAR_DIR
-from bot.stack.prod import ProdSettings, ProdStack, prepare, services
+from bot.stack.prod import ProdStack, prepare, services
+from bot.stack.prod_settings import ProdSettings
 from bot.stack.runner import free_ports
 from tests.prod.support import (
     SHARED_POSTGRES,

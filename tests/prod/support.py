@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from requests.adapters import HTTPAdapter
 
 from bot.content.system_messages import RATE_LIMITED, TECHNICAL_ERROR
-from bot.stack.prod import ProdSettings
+from bot.stack.prod_settings import ProdSettings
 from tests.waiting import wait_until
 
 SHARED_POSTGRES = "postgresql://postgres@127.0.0.1:5432"

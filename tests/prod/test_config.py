@@ -13,7 +13,9 @@ import yaml
 
 from bot.content.system_messages import RATE_LIMITED, TECHNICAL_ERROR, TOO_LONG
 from bot.paths import ROOT
-from bot.stack.prod import ProdSettings, nginx_binary, nginx_dir, nginx_temp_dir, rasa_argv, render_nginx, services
+from bot.stack.nginx import nginx_binary, nginx_dir, nginx_temp_dir, render_nginx
+from bot.stack.prod import rasa_argv, services
+from bot.stack.prod_settings import ProdSettings
 from bot.stack.runner import LOG_DIR
 
 DEPLOY = ROOT / "deploy"

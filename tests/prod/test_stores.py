@@ -15,8 +15,8 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 
 from bot.channels.ops import is_fail_closed, make_fail_closed
 from bot.rasa.lock_store import ResilientRedisLockStore
-from bot.stack.runner import free_ports
 from bot.rasa.tracker_store import ResilientSQLTrackerStore
+from bot.stack.runner import free_ports
 
 
 @pytest.fixture

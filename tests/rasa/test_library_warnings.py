@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from bot.rasa.library_warnings import without_known
 from bot.paths import ROOT
+from bot.rasa.library_warnings import without_known
 
 KNOWN_AND_OTHER = """
 import warnings

@@ -14,11 +14,11 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.portal.models import User
 from bot.content.types.partner import Partner
 from bot.content.types.qa import QAEntry
 from bot.content.types.topic import Topic
 from bot.db.engine import session_factory
+from bot.portal.models import User
 from tests.portal.admin_fixtures import FAST_HASHER
 from tests.portal.review_fixtures import ThreadedPortal
 from tests.security.support import ADMIN, csrf, log_in, portal_with

@@ -10,7 +10,8 @@ from pathlib import Path
 import yaml
 
 from bot.paths import ROOT
-from bot.stack.prod import ProdSettings, ProdStack, services
+from bot.stack.prod import ProdStack, services
+from bot.stack.prod_settings import ProdSettings
 
 
 def environment_of(pid: int) -> dict[str, str]:

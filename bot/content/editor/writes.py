@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.content import history, models
-from bot.db.engine import session_factory
 from bot.content.editor.conflicts import EditConflict, conflict
 from bot.content.editor.errors import ValidationFailed
 from bot.content.editor.forms import clean
@@ -25,6 +24,7 @@ from bot.content.repository import ContentRepository
 from bot.content.types import ContentType
 from bot.content.types.declaration import SaveContext
 from bot.content.types.topic import protected_topic_keys
+from bot.db.engine import session_factory
 
 
 def _written_by_staff(row: Any) -> None:

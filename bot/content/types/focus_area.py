@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, Integer, String, Text
 
 from bot.content.models import Sourced, Versioned
-from bot.db.base import Base
 from bot.content.provenance import PAGE, Provenance, provenance_of
 from bot.content.types.declaration import ContentType, Field, SaveContext, Unique
+from bot.db.base import Base
 
 
 class FocusArea(Sourced, Versioned, Base):

@@ -8,16 +8,23 @@ from sqlalchemy import JSON, Column, Integer, String, Text
 
 from bot.content.matching import normalise
 from bot.content.models import Sourced, Versioned
-from bot.db.base import Base
 from bot.content.provenance import PAGE, Provenance, provenance_of
 from bot.content.types.declaration import ContentType, Field, SaveContext, Unique
+from bot.db.base import Base
 
 PARTNER_KINDS = ("twin_town", "partner", "network", "regional")
+# Each kind's Swedish name, in the singular (the editor) and the plural (the bot's lists).
 KIND_LABELS = {
     "twin_town": "vänort",
     "partner": "samarbetspart",
     "network": "nätverk",
     "regional": "regional organisation",
+}
+KIND_PLURALS = {
+    "twin_town": "vänorter",
+    "partner": "samarbetsparter",
+    "network": "nätverk",
+    "regional": "regionala organisationer",
 }
 
 

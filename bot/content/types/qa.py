@@ -9,9 +9,9 @@ from sqlalchemy import JSON, Column, Integer, String, Text
 
 from bot.content.matching import normalise
 from bot.content.models import Sourced, Versioned
-from bot.db.base import Base
 from bot.content.types import checks
 from bot.content.types.declaration import ContentType, Field, SaveContext, Unique
+from bot.db.base import Base
 
 
 class QAEntry(Sourced, Versioned, Base):

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Column, Date, Integer, String
 
 from bot.content.models import Versioned
-from bot.db.base import Base
 from bot.content.types.declaration import ContentType, Field, SaveContext
+from bot.db.base import Base
 
 
 class SiteInfo(Versioned, Base):

@@ -9,8 +9,8 @@ from sqlalchemy import Column, Integer, String, Text
 
 from bot.content import texts
 from bot.content.models import Versioned
-from bot.db.base import Base
 from bot.content.types.declaration import ContentType, Field, SaveContext, Unique
+from bot.db.base import Base
 
 
 class BotText(Versioned, Base):

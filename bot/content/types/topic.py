@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import Column, Integer, String, Text
 
 from bot.content.models import Sourced, Versioned
-from bot.db.base import Base
 from bot.content.provenance import PAGE, Provenance, provenance_of
 from bot.content.rasa_project import DOMAIN_FILE, domain_intents
 from bot.content.types.declaration import ContentType, Field, SaveContext, Unique
+from bot.db.base import Base
 
 # Replies the bot needs whatever the question: "not my area" and "I don't know".
 REQUIRED_TOPICS = ("out_of_scope", "no_answer")

@@ -10,11 +10,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.db.engine import session_factory
 from bot.content.editor import domain_intents
 from bot.conversations.service import NLU_DIR, ConversationService
 from bot.conversations.tracker import TrackerStore, tracker_url
 from bot.conversations.transcript import FALLBACK_INTENT, Conversation
+from bot.db.engine import session_factory
 from bot.portal.admin.common import error_page, render
 from bot.portal.admin.review.display import helpers
 from bot.portal.keys import SETTINGS_KEY

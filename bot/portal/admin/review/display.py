@@ -10,12 +10,11 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from bot.dates import swedish_date
 from bot.conversations.inbox import REASONS
 from bot.conversations.intent_labels import has_label, intent_label
 from bot.conversations.models import AUDIT_ACTIONS, DECISIONS, STATUSES
 from bot.conversations.transcript import FALLBACK_INTENT
-from bot.dates import local, local_iso, swedish_moment
+from bot.dates import local, local_iso, swedish_date, swedish_moment
 
 BASE = "/admin/review"
 
