@@ -29,15 +29,9 @@ from actions.cited import send_cited
 from bot.content.matching import best_match, normalise
 from bot.content.records import PartnerRecord
 from bot.content.repository import ContentRepository
+from bot.content.types.partner import KIND_PLURALS
 from bot.nlp.followups import REGIONS, asks_location, is_excluded, regions_in
 
-# Stored kind → its Swedish name in the plural.
-KIND_PLURALS = {
-    "twin_town": "vänorter",
-    "partner": "samarbetsparter",
-    "network": "nätverk",
-    "regional": "regionala organisationer",
-}
 # Normalised values of the `partner_kind` entity → stored kind.
 KIND_BY_ENTITY = {"vanort": "twin_town", "natverk": "network", "regional organisation": "regional"}
 # Word stems that name a kind inside compounds ("vänortssamarbetet", "nätverket").
