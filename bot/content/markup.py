@@ -17,7 +17,6 @@ import asyncio
 import logging
 import multiprocessing
 from multiprocessing.connection import Connection
-from typing import List, Optional, Tuple
 
 import nh3
 from markdown_it import MarkdownIt
@@ -58,7 +57,7 @@ def render_html(markdown: str, heading_offset: int = 0) -> str:
 
 
 def _inline_text(token: Token) -> str:
-    parts: List[str] = []
+    parts: list[str] = []
     href = ""
     link_start = 0
     for child in token.children or []:
@@ -84,8 +83,8 @@ def _inline_text(token: Token) -> str:
 def to_plain_text(markdown: str) -> str:
     """The Markdown as chat text: paragraphs, "• " bullets, numbered lists,
     and link targets in brackets after the link text."""
-    blocks: List[Tuple[str, int]] = []  # (text, list group; 0 outside lists)
-    lists: List[List[int]] = []  # one [next number, or 0 for bullets] per open list
+    blocks: list[tuple[str, int]] = []  # (text, list group; 0 outside lists)
+    lists: list[list[int]] = []  # one [next number, or 0 for bullets] per open list
     group = 0
     item_prefix = ""
     for token in _PARSER.parse(markdown or ""):
@@ -122,12 +121,12 @@ def to_plain_text(markdown: str) -> str:
 
 
 
-def _render_into(connection: Connection, texts: List[str], heading_offset: int) -> None:
+def _render_into(connection: Connection, texts: list[str], heading_offset: int) -> None:
     connection.send([(render_html(text, heading_offset), to_plain_text(text)) for text in texts])
     connection.close()
 
 
-def _render_within(texts: List[str], heading_offset: int, seconds: float) -> Optional[List[Tuple[str, str]]]:
+def _render_within(texts: list[str], heading_offset: int, seconds: float) -> list[tuple[str, str]] | None:
     """Render in a child process, killed when it runs past `seconds`."""
     receiving, sending = _CONTEXT.Pipe(duplex=False)
     worker = _CONTEXT.Process(target=_render_into, args=(sending, texts, heading_offset), daemon=True)
@@ -143,8 +142,8 @@ def _render_within(texts: List[str], heading_offset: int, seconds: float) -> Opt
         worker.join()
 
 
-async def render_off_loop(texts: List[str], heading_offset: int = 0,
-                          seconds: float = RENDER_SECONDS) -> Optional[List[Tuple[str, str]]]:
+async def render_off_loop(texts: list[str], heading_offset: int = 0,
+                          seconds: float = RENDER_SECONDS) -> list[tuple[str, str]] | None:
     """(HTML, chat text) for each Markdown text, made in a child process so that
     neither the event loop nor Python's GIL is held; None when it took longer
     than `seconds` (the child is then stopped)."""
