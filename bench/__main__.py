@@ -24,23 +24,11 @@ from pathlib import Path
 
 from bench import prod
 from bench.load import run_load
+from bench.memory import stack_memory
 from bot.content.store import migrate, seed_if_empty
 from bot.paths import MODEL_DIR, RESULTS_DIR, ROOT
 from bot.stack.runner import Stack, stack_services
 from bot.stack.settings import StackSettings
-
-
-def resident_memory_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def worker_pids(pid: int) -> list[int]:
-    """The Sanic worker processes that Rasa's main process forked."""
-    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
-            for child in (task / "children").read_text().split()]
 
 
 def time_training(out: Path) -> float:
@@ -82,10 +70,8 @@ def main() -> int:
             print("… local profile: 50 residents at once, 2 conversations each", flush=True)
             results["local_50x2"] = asyncio.run(run_load(settings.rasa_url, 50, 2)).summary()
             print(f"  {results['local_50x2']}", flush=True)
-            rasa_pid = stack.processes["rasa"].pid
             results["rasa_workers"] = settings.rasa_workers
-            results["rasa_rss_mb"] = round(resident_memory_mb(rasa_pid))
-            results["rasa_worker_rss_mb"] = [round(resident_memory_mb(p)) for p in worker_pids(rasa_pid)]
+            results["local_pss_mb"] = stack_memory(stack.processes)
         for replicas in (1, 2):
             print(f"… production profile, {replicas} replica(s): 50 residents at once, "
                   "2 conversations each", flush=True)
@@ -99,6 +85,7 @@ def main() -> int:
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     one, many = results["one_user"], results["concurrent_20"]
+    memory = ", ".join(f"{name} {mb} MB" for name, mb in results["local_pss_mb"].items())
     local = f"local: 1 Rasa server, {results['rasa_workers']} workers, SQLite, no nginx"
     rows = [(local, results["local_50x2"]),
             ("production: 1 replica + 1 action server, PostgreSQL, Redis, nginx",
@@ -118,7 +105,7 @@ Machine: {results['machine']}, {results['date']}
 | 20 concurrent: p50 / p95 / p99 latency | {many['p50_ms']} / {many['p95_ms']} / {many['p99_ms']} ms |
 | errors | {one['errors'] + many['errors']} |
 | training (full, forced) | {results['training_seconds']} s |
-| Rasa server resident memory | main process {results['rasa_rss_mb']} MB, {results['rasa_workers']} workers {results['rasa_worker_rss_mb']} MB |
+| memory (PSS), every process | {memory} |
 | stack start-up | {results['startup_seconds']} s |
 
 50 residents at once, two conversations (20 messages) each, measured in the same run:
@@ -127,8 +114,8 @@ Machine: {results['machine']}, {results['date']}
 |---|---|---|---|---|---|
 {side_by_side}
 
-Rasa replica memory (production): 1 replica {results['prod_1_replica_50x2']['rasa_rss_mb_each']} MB,
-2 replicas {results['prod_2_replica_50x2']['rasa_rss_mb_each']} MB.
+Memory (PSS) of the production profile: 1 replica {results['prod_1_replica_50x2']['pss_mb']['total']} MB in all,
+2 replicas {results['prod_2_replica_50x2']['pss_mb']['total']} MB in all.
 """)
     return 0
 

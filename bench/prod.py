@@ -15,6 +15,7 @@ import redis
 import sqlalchemy as sa
 
 from bench.load import run_load
+from bench.memory import stack_memory
 from bot.paths import MODEL_DIR, VAR_DIR
 from bot.stack.prod import ProdStack, prepare, services
 from bot.stack.prod_settings import ProdSettings
@@ -30,14 +31,6 @@ def _admin(statement: str) -> None:
             connection.execute(sa.text(statement))
     finally:
         engine.dispose()
-
-
-def resident_memory_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def measure(replicas: int, action_servers: int, residents: int = 50, conversations_each: int = 2) -> dict:
@@ -62,8 +55,7 @@ def measure(replicas: int, action_servers: int, residents: int = 50, conversatio
             asyncio.run(run_load(settings.url, 10, 1, distinct_clients=True))
             result = asyncio.run(run_load(settings.url, residents, conversations_each,
                                             distinct_clients=True)).summary()
-            result["rasa_rss_mb_each"] = [round(resident_memory_mb(stack.processes[f"rasa-{i}"].pid))
-                                          for i in range(1, replicas + 1)]
+            result["pss_mb"] = stack_memory(stack.processes)
         print(f"  {result}", flush=True)
         return result
     finally:

@@ -2,8 +2,8 @@
 
 When the trained intents are not confident (nlu_fallback) or call a question
 out of scope, the fallback actions ask this module whether a staff member has
-written an entry for it. Texts are tokenised and lemmatised with the project's
-Swedish spaCy pipeline (bot/nlp/pipeline.py: blank "sv" + lookup lemmatizer),
+written an entry for it. Texts are tokenised by spaCy's Swedish tokenizer and
+lemmatised with the lookup table the Rasa pipeline uses (bot/nlp/lemmas.py),
 folded to lower case without diacritics (residents often skip å, ä and ö) and
 stripped of a short list of Swedish stop words. BM25 (rank_bm25's BM25Okapi)
 then ranks every example question and title.
@@ -40,6 +40,7 @@ from bot.content.matching import normalise
 from bot.content.repository import ContentRepository
 from bot.content.types import QA
 from bot.content.types.qa import QARecord
+from bot.nlp.lemmas import LemmaTable
 from bot.nlp.questions import questions, without_personal_details
 from bot.privacy.masking import mask_text
 from bot.paths import ROOT
@@ -118,52 +119,51 @@ class Tokeniser:
     def __init__(self, nlp: Any = None) -> None:
         self._nlp = nlp
         self._lock = threading.Lock()
-        self._table: Any = None
-        self._lemmas: frozenset = frozenset()
-        self._folded_lemmas: frozenset = frozenset()
+        self._table: LemmaTable | None = None
 
     @property
     def nlp(self) -> Any:
+        """spaCy's Swedish tokenizer, and the lemma table beside it (bot/nlp/lemmas.py):
+        the lemmatizer pipe's table in spaCy's memory would cost 450 MB."""
         with self._lock:
             if self._nlp is None:
-                from bot.nlp.pipeline import load_pipeline
+                import spacy
 
-                self._nlp = load_pipeline()
+                self._nlp = spacy.blank("sv")
             if self._table is None:
-                lemmatizer = self._nlp.get_pipe("lemmatizer")
-                self._table = lemmatizer.lookups.get_table("lemma_lookup", {})
-                self._lemmas = frozenset(str(v) for v in self._table.values())
-                self._folded_lemmas = frozenset(normalise(v) for v in self._lemmas)
+                self._table = LemmaTable()
             return self._nlp
 
     def _known(self, word: str, vocabulary: frozenset = frozenset()) -> bool:
         """A word form the lookup table knows, a word from the entries, or (for
         words typed without å/ä/ö) a base form with or without a common ending."""
-        if word in self._table or word in self._lemmas or word in vocabulary:
+        table = self._table
+        if table.lemma(word) is not None or table.is_lemma(word) or word in vocabulary:
             return True
         folded = normalise(word)
-        return folded in self._folded_lemmas or _strip(folded) in self._folded_lemmas
+        return table.is_folded_lemma(folded) or table.is_folded_lemma(_strip(folded))
 
     def _base(self, word: str, vocabulary: frozenset) -> bool:
-        return word in self._lemmas or word in vocabulary or (
-            word.isascii() and word in self._folded_lemmas
+        return self._table.is_lemma(word) or word in vocabulary or (
+            word.isascii() and self._table.is_folded_lemma(word)
         )
 
     def _lemma(self, word: str) -> str:
         """The folded lemma of a lower-case word; unknown words lose a common ending."""
-        if word in self._table:
-            return normalise(self._table.get(word))
+        lemma = self._table.lemma(word)
+        if lemma is not None:
+            return normalise(lemma)
         folded = normalise(word)
-        return folded if word in self._lemmas or folded in self._folded_lemmas else _strip(folded)
+        return folded if self._table.is_lemma(word) or self._table.is_folded_lemma(folded) else _strip(folded)
 
     def _parts(self, word: str, vocabulary: frozenset) -> list[str]:
         """The two words a compound is made of, or nothing: a base form (or a
         word from the entries) of four letters or more, written as compounds
         write it, then any known word of four letters or more."""
-        if len(word) < 8 or not word.isalpha() or word in self._table:
+        if len(word) < 8 or not word.isalpha() or self._table.lemma(word) is not None:
             return []  # too short, or an inflected form whose lemma the table knows
         folded = normalise(word)
-        if word.isascii() and folded not in self._folded_lemmas and _strip(folded) in self._folded_lemmas:
+        if word.isascii() and not self._table.is_folded_lemma(folded) and self._table.is_folded_lemma(_strip(folded)):
             return []  # the same, typed without å/ä/ö ("vanorterna")
         for cut in range(4, len(word) - 3):
             left, right = word[:cut], word[cut:]

@@ -119,8 +119,21 @@ def create_app(actions: str = "actions"):
     return app
 
 
+# The actions run no neural model, but importing spaCy makes thinc import
+# TensorFlow (and with it Keras and JAX) just to offer its layers: about 300 MB
+# in this process for nothing. Marked as absent, they raise ImportError, which
+# thinc takes as "not installed".
+NOT_NEEDED = ("tensorflow", "jax", "torch")
+
+
+def without_neural_libraries() -> None:
+    for name in NOT_NEEDED:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
     private_umask()
+    without_neural_libraries()
     args = parser().parse_args(argv)
     if wants_json():
         configure_json_logging(service=os.environ.get("SERVICE_NAME") or "actions")
