@@ -47,7 +47,7 @@ $(VENV)/.installed: requirements.txt scripts/find-python.sh
 	@$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
-$(SPACY_MODEL): $(VENV)/.installed bot/nlp/pipeline.py
+$(SPACY_MODEL): $(VENV)/.installed bot/nlp/pipeline.py bot/nlp/lemmas.py
 	@echo "… building the Swedish spaCy pipeline"
 	@$(PY) -c 'from bot.nlp.pipeline import save_pipeline; save_pipeline()'
 

@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+import bot.nlp.pipeline  # noqa: F401  (registers the lemmatizer that SpacyNLP's saved pipeline names)
 from bot.nlp.gazetteer import LABELS, PlaceDictionary
 
 FILE_NAME = "places.json"

@@ -1,10 +1,12 @@
-"""The action server's lemma table answers as the Rasa pipeline's lemmatizer does."""
+"""The lemma table answers as spaCy's own lookup lemmatizer does, for the Rasa
+pipeline (bot/nlp/pipeline.py) and the action server."""
 from __future__ import annotations
 
 import pytest
+import spacy
 
 from bot.nlp.lemmas import LemmaTable, build
-from bot.nlp.pipeline import build_pipeline
+from bot.nlp.pipeline import save_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -13,15 +15,27 @@ def table(tmp_path_factory) -> LemmaTable:
 
 
 @pytest.fixture(scope="module")
-def pipeline():
-    return build_pipeline()
+def spacy_lookup():
+    """spaCy's lookup lemmatizer over the same package's table: the reference."""
+    nlp = spacy.blank("sv")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
 
 
 @pytest.mark.parametrize("form", ["vänorterna", "samarbeten", "kommunens", "utbyten", "skolor", "områdena"])
-def test_a_form_gets_the_lemma_the_pipeline_gives(table, pipeline, form):
-    expected = pipeline(form)[0].lemma_
+def test_a_form_gets_the_lemma_spacy_gives(table, spacy_lookup, form):
+    expected = spacy_lookup(form)[0].lemma_
     assert table.lemma(form) == expected
     assert table.is_lemma(expected)
+
+
+def test_the_saved_pipeline_lemmatises_as_spacy_does(spacy_lookup, tmp_path):
+    texts = ["Vilka vänorter har kommunen?", "berätta om utbytena med skolorna", "Blorpfnask Ravenna 2023"]
+    save_pipeline(tmp_path / "sv")
+    saved = spacy.load(tmp_path / "sv")
+    for ours, theirs in zip(saved.pipe(texts), spacy_lookup.pipe(texts)):
+        assert [t.lemma_ for t in ours] == [t.lemma_ for t in theirs]
 
 
 def test_folded_lemmas_meet_words_typed_without_diacritics(table):
