@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversations.languages import LANGUAGES, nlu_file
 from bot.conversations.service import NLU_DIR, ConversationService
 from bot.conversations.tracker import TrackerStore
 from bot.dates import STOCKHOLM
@@ -93,9 +94,13 @@ def service(tracker_db, content_url, tmp_path) -> ConversationService:
 
 @pytest.fixture(autouse=True)
 def project_nlu_untouched():
-    """No test may write data/nlu/reviewed.yml (exports go to temporary folders)."""
-    path = NLU_DIR / "reviewed.yml"
-    before = (path.read_bytes(), path.stat().st_mtime_ns) if path.exists() else None
+    """No test may write data/nlu/reviewed.yml or data/nlu/en/reviewed.yml (exports go to
+    temporary folders)."""
+    paths = [nlu_file(NLU_DIR / "reviewed.yml", code) for code in LANGUAGES]
+
+    def state() -> list:
+        return [(path.read_bytes(), path.stat().st_mtime_ns) if path.exists() else None for path in paths]
+
+    before = state()
     yield
-    after = (path.read_bytes(), path.stat().st_mtime_ns) if path.exists() else None
-    assert after == before, "a test changed data/nlu/reviewed.yml"
+    assert state() == before, "a test changed a reviewed.yml in data/nlu/"
