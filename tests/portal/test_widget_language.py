@@ -111,6 +111,12 @@ def test_choosing_english_gives_an_english_widget_and_english_answers_marked_en(
     assert widget_state(page)["chosen"] == "en"
     assert_no_axe_violations(page)
 
+    page.get_by_role("button", name="New conversation").click()  # a new conversation, still in English
+    expect(page.locator(USER)).to_have_count(0)
+    expect(page.locator(BOT).first).to_have_attribute("lang", "en")
+    assert sent[-1]["message"] == "/greet" and sent[-1]["metadata"]["widget"]["lang"] == "en"
+    assert sent[-1]["sender"] != sent[0]["sender"]
+
     page.locator(PANEL).get_by_role("button", name="Close the chat").click()
     expect(page.locator(LAUNCHER)).to_have_text("Chat with us")
 
