@@ -22,7 +22,7 @@ from bot.dates import local_iso
 
 CSV_COLUMNS = [
     "samtal", "händelse", "tid", "vem", "text", "avsikt", "säkerhet", "bästa_gissning",
-    "åtgärd", "återkoppling", "status", "taggar", "anteckning",
+    "åtgärd", "återkoppling", "språk", "status", "taggar", "anteckning",
 ]
 WHO = {"user": "invånare", "feedback": "återkoppling", "bot": "bot"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -34,6 +34,8 @@ def _round(value: float | None) -> float | None:
 
 def line_record(line: Line) -> dict[str, Any]:
     record: dict[str, Any] = {"event_id": line.event_id, "time": local_iso(line.at), "kind": line.kind}
+    if line.kind in WHO:
+        record["language"] = line.language
     if line.kind == "user":
         record.update(text=line.text, intent=line.intent, confidence=_round(line.confidence),
                       button=line.payload, reply_action=line.reply_action)
@@ -102,6 +104,7 @@ def to_csv(conversations: Iterable[Conversation], reviews: Mapping[str, Mapping[
                 line.guess or "",
                 line.reply_action or "",
                 line.feedback or "",
+                line.language,
                 review.get("status", "ny"), ", ".join(review.get("tags", [])), review.get("note", ""),
             ]
             writer.writerow([_cell(value) for value in row])

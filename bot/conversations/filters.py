@@ -14,6 +14,7 @@ hit         fallback | out_of_scope | any (either of them)
 feedback    negative | positive | any
 status      ny | granskad
 tag         the conversation carries this tag
+lang        sv | en: the resident wrote at least one message in this language
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+from bot.conversations.languages import parse_language
 from bot.conversations.models import STATUSES
 from bot.conversations.transcript import Conversation, squash
 from bot.dates import day_start
@@ -51,6 +53,7 @@ class ConversationFilter:
     feedback: str = ""
     status: str = ""
     tag: str = ""
+    language: str = ""
     errors: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @classmethod
@@ -77,6 +80,9 @@ class ConversationFilter:
         hit = query.get("hit", "")
         feedback = query.get("feedback", "")
         status = query.get("status", "")
+        language, language_error = parse_language(query.get("lang"))
+        if language_error:
+            errors["lang"] = language_error
         if values["date_from"] and values["date_to"] and values["date_from"] > values["date_to"]:
             errors["to"] = "Slutdatumet måste vara samma som eller efter startdatumet."
         return cls(
@@ -84,7 +90,7 @@ class ConversationFilter:
             q=squash(query.get("q", ""))[:200], intent=(query.get("intent") or "").strip()[:100],
             under=under, hit=hit if hit in HITS else "", feedback=feedback if feedback in FEEDBACK else "",
             status=status if status in STATUSES else "", tag=squash(query.get("tag", ""))[:60],
-            errors=tuple(errors.items()),
+            language=language, errors=tuple(errors.items()),
         )
 
     @property
@@ -99,6 +105,7 @@ class ConversationFilter:
             "q": self.q, "intent": self.intent,
             "under": f"{self.under * 100:g}" if self.under is not None else "",
             "hit": self.hit, "feedback": self.feedback, "status": self.status, "tag": self.tag,
+            "lang": self.language,
         }
         return {key: value for key, value in params.items() if value}
 
@@ -138,6 +145,8 @@ class ConversationFilter:
         if self.feedback == "any" and not conversation.feedback:
             return False
         if self.status and review.get("status", "ny") != self.status:
+            return False
+        if self.language and self.language not in conversation.languages:
             return False
         if self.tag and self.tag.casefold() not in [t.casefold() for t in review.get("tags", [])]:
             return False

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +54,7 @@ class Occurrence:
     at: float
     intent: str | None
     confidence: float | None
+    language: str
 
 
 @dataclass
@@ -70,6 +71,11 @@ class InboxItem:
     @property
     def reason_labels(self) -> list[str]:
         return [label for name, label in REASONS.items() if name in self.reasons]
+
+    @property
+    def language(self) -> str:
+        """The language of its latest occurrence: the one a decision on it is made for."""
+        return self.latest.language
 
 
 def _reasons(line: Line, threshold: float) -> set[str]:
@@ -96,7 +102,7 @@ def collect(conversations: Iterable[Conversation], threshold: float = UNSURE_BEL
         item.reasons |= reasons
         if all(o.event_id != line.event_id for o in item.occurrences):
             item.occurrences.append(Occurrence(conversation.sender_id, line.event_id, line.at,
-                                               line.best_intent, line.best_confidence))
+                                               line.best_intent, line.best_confidence, line.language))
 
     for conversation in conversations:
         for line in conversation.typed:
@@ -137,14 +143,14 @@ def plain_example(example: str) -> str:
     return _ENTITY.sub(lambda m: m.group("text"), example)
 
 
-def existing_examples(nlu_dir: Path, skip: Path | None = None) -> dict[str, str]:
-    """text key → intent of every example in the project's NLU files (except `skip`)."""
+def existing_examples(nlu_dir: Path, skip: Collection[Path] = ()) -> dict[str, str]:
+    """text key → intent of every example in the project's NLU files (except those in `skip`)."""
     found: dict[str, str] = {}
     if not nlu_dir.is_dir():
         return found
-    skip_resolved = skip.resolve() if skip else None
+    skipped = {path.resolve() for path in skip}
     for path in sorted(nlu_dir.rglob("*.yml")) + sorted(nlu_dir.rglob("*.yaml")):
-        if skip_resolved is not None and path.resolve() == skip_resolved:
+        if path.resolve() in skipped:
             continue
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -1,8 +1,9 @@
 """The admins' corrections from the learning inbox, and their export to Rasa NLU data.
 
 A decision is stored per message text (its key, bot/conversations/inbox.py),
-so a text is decided, and exported, once. Exported corrections go to
-data/nlu/reviewed.yml, which the next `make train` reads with the rest.
+so a text is decided, and exported, once, to the training data of the language
+the resident wrote it in: data/nlu/reviewed.yml for Swedish, data/nlu/en/reviewed.yml
+for English (languages.nlu_file). The next `make train` reads them with the rest.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversations import inbox
 from bot.conversations.errors import ReviewError
+from bot.conversations.languages import DEFAULT, LANGUAGES, nlu_file
 from bot.conversations.models import DECISIONS, LearningDecision
 from bot.conversations.tracker import chunks
 from bot.conversations.transcript import Conversation, squash
@@ -39,6 +41,7 @@ class Decision:
     decided_by: str
     decided_at: dt.datetime
     exported_at: dt.datetime | None
+    language: str = DEFAULT
 
     @property
     def label(self) -> str:
@@ -56,7 +59,8 @@ class Decision:
 
 def _decision(row: LearningDecision) -> Decision:
     return Decision(row.id, row.text, row.text_key, row.decision, row.intent, row.qa_entry_id,
-                    row.sender_id, row.event_id, row.decided_by, row.decided_at, row.exported_at)
+                    row.sender_id, row.event_id, row.decided_by, row.decided_at, row.exported_at,
+                    row.language if row.language in LANGUAGES else DEFAULT)
 
 
 class LearningDecisions:
@@ -103,6 +107,7 @@ class LearningDecisions:
             row.intent = intent or None
             row.qa_entry_id = qa_entry_id if decision == "qa" else None
             row.sender_id, row.event_id = conversation.sender_id, event_id
+            row.language = line.language
             row.decided_by, row.decided_at, row.exported_at = who, utc_now(), None
             session.flush()
             return _decision(row)
@@ -118,29 +123,34 @@ class LearningDecisions:
 
     # ------------------------------------------------------------ the NLU export
 
-    def _training_pairs(self) -> list[tuple[str, str]]:
+    def _training_pairs(self, language: str) -> list[tuple[str, str]]:
         with self.sessions() as session:
             rows = session.execute(select(LearningDecision).order_by(LearningDecision.id)).scalars()
             decided = [_decision(row) for row in rows]
-        return [(d.training_intent, d.text) for d in decided if d.training_intent]
+        return [(d.training_intent, d.text) for d in decided if d.training_intent and d.language == language]
 
-    def nlu_export(self, nlu_dir: Path, nlu_path: Path) -> inbox.Export:
-        """The corrections as Rasa NLU YAML, without the examples `nlu_dir` has already."""
-        existing = inbox.existing_examples(nlu_dir, skip=nlu_path)
-        return inbox.render_nlu(self._training_pairs(), existing)
+    def nlu_export(self, nlu_dir: Path, nlu_path: Path, language: str = DEFAULT) -> inbox.Export:
+        """The corrections in `language` as Rasa NLU YAML, without the examples `nlu_dir`
+        has already (in either language: one model reads both). `nlu_path` is the Swedish file."""
+        existing = inbox.existing_examples(nlu_dir, skip=[nlu_file(nlu_path, code) for code in LANGUAGES])
+        return inbox.render_nlu(self._training_pairs(language), existing)
 
-    def write_nlu(self, nlu_dir: Path, nlu_path: Path) -> inbox.Export | None:
-        """Write the corrections to `nlu_path` (atomically). None when there is
-        nothing to write and no earlier file to bring up to date."""
-        result = self.nlu_export(nlu_dir, nlu_path)
-        if not result.written and not nlu_path.exists():
-            return None
-        _write_atomically(nlu_path, result.text)
-        keys = {inbox.key_hash(example) for _intent, example in result.written}
+    def write_nlu(self, nlu_dir: Path, nlu_path: Path) -> dict[str, inbox.Export]:
+        """Write each language's corrections to its file (atomically); the files written,
+        by language. A language with nothing to write and no earlier file gets none."""
+        written: dict[str, inbox.Export] = {}
+        for language in LANGUAGES:
+            path = nlu_file(nlu_path, language)
+            result = self.nlu_export(nlu_dir, nlu_path, language)
+            if not result.written and not path.exists():
+                continue
+            _write_atomically(path, result.text)
+            written[language] = result
+        keys = {inbox.key_hash(example) for result in written.values() for _intent, example in result.written}
         with self.sessions() as session, session.begin():
             session.execute(update(LearningDecision).where(LearningDecision.text_key.in_(keys))
                             .values(exported_at=utc_now()))
-        return result
+        return written
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -62,6 +62,7 @@ class LearningDecision(Base):
     decided_by = Column(String(80), nullable=False)
     decided_at = Column(DateTime, nullable=False, default=utc_now)
     exported_at = Column(DateTime, nullable=True)
+    language = Column(String(8), nullable=False, default="sv", server_default="sv")  # migration 0008
 
 
 class ReviewAudit(Base):

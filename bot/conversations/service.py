@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversations import export as exporting
-from bot.conversations import filters, inbox, stats
+from bot.conversations import filters, inbox, languages, stats
 from bot.conversations.audit import AuditLog
 from bot.conversations.cache import ConversationCache
 from bot.conversations.errors import ReviewError
@@ -81,8 +81,10 @@ class ConversationService:
 
     # ------------------------------------------------------------ the learning inbox
 
-    def inbox(self, threshold: float = inbox.UNSURE_BELOW) -> list[inbox.InboxItem]:
-        return inbox.collect(self.conversations(), threshold)
+    def inbox(self, threshold: float = inbox.UNSURE_BELOW, language: str = "") -> list[inbox.InboxItem]:
+        """The inbox items, all or those in one language."""
+        items = inbox.collect(self.conversations(), threshold)
+        return [item for item in items if not language or item.language == language]
 
     def decisions(self) -> dict[str, Decision]:
         return self._learning.all()
@@ -97,10 +99,14 @@ class ConversationService:
     def undo(self, decision_id: int) -> Decision | None:
         return self._learning.undo(decision_id)
 
-    def nlu_export(self) -> inbox.Export:
-        return self._learning.nlu_export(self.nlu_dir, self.nlu_path)
+    def nlu_file(self, language: str) -> Path:
+        """Where the reviewed examples in `language` are exported to."""
+        return languages.nlu_file(self.nlu_path, language)
 
-    def write_nlu(self) -> inbox.Export | None:
+    def nlu_export(self, language: str = languages.DEFAULT) -> inbox.Export:
+        return self._learning.nlu_export(self.nlu_dir, self.nlu_path, language)
+
+    def write_nlu(self) -> dict[str, inbox.Export]:
         return self._learning.write_nlu(self.nlu_dir, self.nlu_path)
 
     # ------------------------------------------------------------ exports and the audit log

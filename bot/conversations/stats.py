@@ -4,6 +4,9 @@ Counted per resident message in the range: a *message* is anything the
 resident sent except the widget's feedback clicks (typed text and button
 clicks); the fallback rate and the out-of-scope share are taken over the
 messages the resident *typed*, since a button click is always understood.
+
+Split by language, each message and each feedback counts in its own language,
+and a conversation in every language the resident wrote in during the period.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.conversations.filters import DATE_ERROR, parse_date
+from bot.conversations.languages import LANGUAGES
 from bot.conversations.transcript import Conversation, squash, text_key
 from bot.dates import day_start, local_date
 
@@ -32,10 +36,9 @@ class Day:
 
 
 @dataclass
-class Statistics:
-    date_from: dt.date
-    date_to: dt.date
-    days: list[Day]
+class Figures:
+    """The key figures: of the whole period, or of one language in it."""
+
     conversations: int = 0
     messages: int = 0
     typed: int = 0
@@ -43,8 +46,6 @@ class Statistics:
     out_of_scope: int = 0
     positive: int = 0
     negative: int = 0
-    top_intents: list[tuple[str, int]] = field(default_factory=list)
-    unanswered: list[tuple[str, int]] = field(default_factory=list)
 
     @staticmethod
     def _share(part: int, whole: int) -> float | None:
@@ -65,6 +66,16 @@ class Statistics:
     @property
     def positive_share(self) -> float | None:
         return self._share(self.positive, self.feedback_total)
+
+
+@dataclass
+class Statistics(Figures):
+    date_from: dt.date = dt.date.min
+    date_to: dt.date = dt.date.min
+    days: list[Day] = field(default_factory=list)
+    top_intents: list[tuple[str, int]] = field(default_factory=list)
+    unanswered: list[tuple[str, int]] = field(default_factory=list)
+    by_language: dict[str, Figures] = field(default_factory=lambda: {code: Figures() for code in LANGUAGES})
 
     @property
     def active_days(self) -> int:
@@ -119,41 +130,37 @@ def compute(conversations: Iterable[Conversation], date_from: dt.date, date_to: 
     while day <= date_to:
         days[day] = Day(day)
         day += dt.timedelta(days=1)
-    stats = Statistics(date_from, date_to, list(days.values()))
+    stats = Statistics(date_from=date_from, date_to=date_to, days=list(days.values()))
     senders_per_day: dict[dt.date, set[str]] = {d: set() for d in days}
     senders: set[str] = set()
+    senders_per_language: dict[str, set[str]] = {code: set() for code in LANGUAGES}
     intents: Counter = Counter()
     unanswered: Counter = Counter()
     wording: dict[str, str] = {}
     for conversation in conversations:
         for line in conversation.lines:
-            if not start <= line.at < end:
+            if not start <= line.at < end or line.kind not in ("user", "feedback"):
                 continue
+            # each count goes to the whole period and to the line's language
+            counted = (stats, stats.by_language[line.language])
             if line.kind == "feedback":
-                if line.feedback == "positive":
-                    stats.positive += 1
-                elif line.feedback == "negative":
-                    stats.negative += 1
-                continue
-            if line.kind != "user":
+                for figures in counted:
+                    figures.positive += line.feedback == "positive"
+                    figures.negative += line.feedback == "negative"
                 continue
             today = days[local_date(line.at)]
             senders.add(conversation.sender_id)
+            senders_per_language[line.language].add(conversation.sender_id)
             senders_per_day[today.day].add(conversation.sender_id)
-            today.messages += 1
-            stats.messages += 1
             if line.intent:
                 intents[line.intent] += 1
+            for figures in (*counted, today):
+                figures.messages += 1
+                figures.typed += line.typed
+                figures.fallback += line.typed and line.fallback
+                figures.out_of_scope += line.typed and line.out_of_scope
             if not line.typed:
                 continue
-            today.typed += 1
-            stats.typed += 1
-            if line.fallback:
-                today.fallback += 1
-                stats.fallback += 1
-            if line.out_of_scope:
-                today.out_of_scope += 1
-                stats.out_of_scope += 1
             if line.fallback or line.out_of_scope:
                 key = text_key(line.text)
                 unanswered[key] += 1
@@ -161,6 +168,8 @@ def compute(conversations: Iterable[Conversation], date_from: dt.date, date_to: 
     for d, who in senders_per_day.items():
         days[d].conversations = len(who)
     stats.conversations = len(senders)
+    for code, who in senders_per_language.items():
+        stats.by_language[code].conversations = len(who)
     stats.top_intents = sorted(intents.items(), key=lambda item: (-item[1], item[0]))[:TOP]
     stats.unanswered = [(wording[key], count) for key, count in
                         sorted(unanswered.items(), key=lambda item: (-item[1], item[0]))[:TOP]]

@@ -12,6 +12,10 @@ widget makes a new random id per browser tab). Its lines are, in order:
   metadata `{"feedback": {"value", "message_index", "bot_text"}}`), linked to
   the bot line it rates.
 * `bot`: a reply (text and button titles).
+
+Each user and feedback line has the `language` the REST channel stored with it
+(bot/conversations/languages.py); a bot line has the language of the message it
+answers, the one the reply was written in.
 * `action`: an action the bot ran (action_listen and the session start are
   left out), with the policy that chose it.
 * `session`: the start of a new Rasa session (after 60 idle minutes).
@@ -24,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.conversations.languages import DEFAULT, event_language
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FEEDBACK_INTENT = "feedback"
@@ -63,6 +68,7 @@ class Line:
     rated_event_id: int | None = None
     rated_text: str = ""
     reply_action: str | None = None  # the first action the bot ran for this message
+    language: str = DEFAULT
 
     @property
     def typed(self) -> bool:
@@ -119,6 +125,11 @@ class Conversation:
     @property
     def intents(self) -> list[str]:
         return sorted({line.intent for line in self.messages if line.intent})
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the resident wrote in, in the order they first did."""
+        return list(dict.fromkeys(line.language for line in self.messages))
 
     @property
     def min_confidence(self) -> float | None:
@@ -198,6 +209,7 @@ def _user_line(row: Any, event: dict[str, Any]) -> Line:
         kind="user", event_id=row.id, at=float(row.timestamp or event.get("timestamp") or 0),
         text=text, intent=intent.get("name") or row.intent_name,
         confidence=_float(intent.get("confidence")), payload=text.startswith("/"),
+        language=event_language(event),
     )
     if line.intent == FALLBACK_INTENT:
         ranking = [r for r in parse.get("intent_ranking") or [] if isinstance(r, dict)]
@@ -261,8 +273,9 @@ def build(sender_id: str, rows: Iterable[Any]) -> Conversation:
             data = event.get("data") or {}
             buttons = [str(b.get("title") or b.get("payload") or "")
                        for b in (data.get("buttons") or []) if isinstance(b, dict)]
+            answered = next((line.language for line in reversed(lines) if line.kind == "user"), DEFAULT)
             lines.append(Line(kind="bot", event_id=row.id, at=stamp, text=event.get("text") or "",
-                              buttons=buttons))
+                              buttons=buttons, language=answered))
         elif kind == "action":
             name = event.get("name") or row.action_name
             if name and name not in HIDDEN_ACTIONS:

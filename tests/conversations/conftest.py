@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversations.languages import LANGUAGES, nlu_file
 from bot.conversations.service import NLU_DIR, ConversationService
 from bot.conversations.tracker import TrackerStore
 from bot.dates import STOCKHOLM
@@ -69,6 +70,38 @@ CONVERSATIONS = {
 }
 ALL = set(CONVERSATIONS)
 
+PARTNERS_EN = "Vänersborg works with Herning, Ravenna and Chobe."
+PARTNERS_SV = "De samarbetsparter jag känner till är Chobe, Herning och Ravenna."
+REPHRASE_EN = "Sorry, I did not quite understand. Could you put it another way?"
+ELSEWHERE_EN = "I can only answer questions about Vänersborg's international work."
+
+# Conversations in Swedish, in English and in both (tests/*/test_*languages.py).
+BILINGUAL = {
+    "emma": (at("2026-11-10 10:00"), [
+        ("user", "What partners does Vänersborg have?", "ask_partners", 0.95, "en"), ("action", "action_partners"),
+        ("bot", PARTNERS_EN), ("feedback", "positive", PARTNERS_EN, "en"),
+    ]),
+    "fred": (at("2026-11-10 12:00"), [
+        ("fallback", "can i get a building permit", "ask_activities", 0.40, "en"), ("action", "action_rephrase"),
+        ("bot", REPHRASE_EN),
+        ("user", "Who is the mayor?", "out_of_scope", 0.90, "en"), ("action", "action_out_of_scope"),
+        ("bot", ELSEWHERE_EN), ("feedback", "negative", ELSEWHERE_EN, "en"),
+    ]),
+    "anna": (at("2026-11-11 09:00"), [
+        ("user", "Vilka vänorter har ni?", "ask_partners", 0.99, "sv"), ("action", "action_partners"),
+        ("bot", PARTNERS_SV), ("feedback", "negative", PARTNERS_SV, "sv"),
+    ]),
+    "olle": (at("2026-11-11 10:00"), [  # from before English: no language stored
+        ("user", "hej", "greet", 0.95), ("action", "utter_greet"), ("bot", "Hej!"),
+    ]),
+    "mix": (at("2026-11-12 10:00"), [
+        ("user", "Berätta om Herning", "ask_partner", 0.90, "sv"), ("action", "action_partner"),
+        ("bot", "Herning ligger i Danmark."),
+        ("user", "thanks, and what about Ravenna?", "ask_partner", 0.60, "en"), ("action", "action_partner"),
+        ("bot", "Ravenna is in Italy."),
+    ]),
+}
+
 
 @pytest.fixture(scope="session")
 def tracker_template(tmp_path_factory) -> Path:
@@ -93,9 +126,13 @@ def service(tracker_db, content_url, tmp_path) -> ConversationService:
 
 @pytest.fixture(autouse=True)
 def project_nlu_untouched():
-    """No test may write data/nlu/reviewed.yml (exports go to temporary folders)."""
-    path = NLU_DIR / "reviewed.yml"
-    before = (path.read_bytes(), path.stat().st_mtime_ns) if path.exists() else None
+    """No test may write data/nlu/reviewed.yml or data/nlu/en/reviewed.yml (exports go to
+    temporary folders)."""
+    paths = [nlu_file(NLU_DIR / "reviewed.yml", code) for code in LANGUAGES]
+
+    def state() -> list:
+        return [(path.read_bytes(), path.stat().st_mtime_ns) if path.exists() else None for path in paths]
+
+    before = state()
     yield
-    after = (path.read_bytes(), path.stat().st_mtime_ns) if path.exists() else None
-    assert after == before, "a test changed data/nlu/reviewed.yml"
+    assert state() == before, "a test changed a reviewed.yml in data/nlu/"

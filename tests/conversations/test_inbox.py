@@ -118,7 +118,7 @@ def known_examples(folder: Path) -> Path:
 
 def test_the_export_writes_each_correction_once_keeps_placeholders_and_skips_known_examples(service, tmp_path):
     service.nlu_dir = known_examples(tmp_path / "nlu")
-    assert service.write_nlu() is None  # nothing decided: no file
+    assert service.write_nlu() == {}  # nothing decided: no file
     assert not service.nlu_path.exists()
 
     service.decide("erik", typed(service, "erik").event_id, "intent", "root", intent="ask_partner", intents=INTENTS)
@@ -129,7 +129,7 @@ def test_the_export_writes_each_correction_once_keeps_placeholders_and_skips_kno
     service.decide("anna", typed(service, "anna").event_id, "intent", "root", intent="ask_partners",
                    intents=INTENTS)  # "Vilka vänorter har ni?" is training data already
 
-    result = service.write_nlu()
+    result = service.write_nlu()["sv"]
     text = service.nlu_path.read_text(encoding="utf-8")
     assert text == result.text
     data = yaml.safe_load(text)
@@ -152,7 +152,7 @@ def test_the_export_writes_each_correction_once_keeps_placeholders_and_skips_kno
     assert not any(m.get("entities") for m in training.intent_examples)
 
     # exporting again writes the same examples, still once each
-    assert service.write_nlu().text.count("- Mitt nummer är [TELEFON]") == 1
+    assert service.write_nlu()["sv"].text.count("- Mitt nummer är [TELEFON]") == 1
 
 
 def test_training_text_never_turns_into_entity_annotations():
@@ -188,7 +188,7 @@ def test_the_export_is_valid_rasa_nlu_data_for_rasa_data_validate(service, proje
                    intents=INTENTS)
     service.decide("anna", typed(service, "anna").event_id, "intent", "root", intent="ask_partner",
                    intents=INTENTS)  # already an ask_partners example: skipped, so no conflict
-    result = service.write_nlu()
+    result = service.write_nlu()["sv"]
     assert len(result.written) == 3 and len(result.skipped) == 1
 
     validated = subprocess.run(

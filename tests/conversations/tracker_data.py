@@ -10,6 +10,10 @@ A conversation is a list of steps:
     ("bot", text)                               a reply (after its action)
     ("action", name)                            an action, e.g. "action_rephrase"
     ("feedback", "negative"|"positive", bot_text) the widget's feedback
+
+A user, fallback or feedback step may end with a language ("sv" or "en"): the
+REST channel's `metadata["language"]`; without one the event has none, as
+conversations from before English.
     ("session",)                                a new Rasa session
     ("wait", seconds)                           time passes
 """
@@ -49,6 +53,9 @@ def events_for(start: float, steps: Sequence[Step]) -> list:
                        SessionStarted(timestamp=tick(0.01)),
                        ActionExecuted("action_listen", timestamp=tick(0.01))])
 
+    def language(step: Step, size: int) -> dict[str, Any]:
+        return {"language": step[size]} if len(step) > size else {}
+
     session()
     for step in steps:
         kind = step[0]
@@ -67,13 +74,14 @@ def events_for(start: float, steps: Sequence[Step]) -> list:
             else:
                 text, intent, confidence = step[1], step[1].lstrip("/"), 1.0
                 ranking = [{"name": intent, "confidence": 1.0}]
-            data = _parse_data(text, intent, confidence, ranking, {})
+            metadata = language(step, 2 if kind == "button" else 4)
+            data = _parse_data(text, intent, confidence, ranking, metadata)
             events.append(UserUttered(text, intent=data["intent"], parse_data=data, timestamp=tick(),
-                                      input_channel="rest"))
+                                      input_channel="rest", metadata=metadata or None))
         elif kind == "feedback":
             value, bot_text = step[1], step[2]
             metadata = {"feedback": {"value": value, "message_index": 1, "bot_text": bot_text},
-                        "widget": {"page": "/", "lang": "sv"}}
+                        "widget": {"page": "/"}, **language(step, 3)}
             text = "/feedback" + json.dumps({"value": value})
             data = _parse_data(text, "feedback", 1.0, [{"name": "feedback", "confidence": 1.0}], metadata)
             data["entities"] = [{"entity": "value", "value": value, "start": 9, "end": len(text)}]

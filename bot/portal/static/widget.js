@@ -34,10 +34,12 @@
   var FULL_SCREEN = window.matchMedia("(max-width: 30rem)");
   var SHORT = window.matchMedia("(max-height: 32rem)");
 
-  // Every text the resident sees, per language; another language is one more table.
-  var LANG = "sv";
+  // Every text the resident sees, per language; another language is one more table
+  // (its `name`, in its own language, labels its button in the language choice).
   var STRINGS = {};
   STRINGS.sv = {
+    name: "Svenska",
+    language: "Språk",
     launcher: "Chatta med oss",
     title: "Fråga om kommunens internationella arbete",
     close: "Stäng chatten",
@@ -66,7 +68,39 @@
       "försök igen om en stund.",
     retry: "Försök igen"
   };
-  var T = STRINGS[LANG];
+  STRINGS.en = {
+    name: "English",
+    language: "Language",
+    launcher: "Chat with us",
+    title: "Ask about the municipality's international work",
+    close: "Close the chat",
+    restart: "New conversation",
+    region: "Chat assistant",
+    privacyLead: "Do not write personal details in the chat.",
+    privacyMore: "For example personal identity numbers, phone numbers and email addresses. " +
+      "The conversation is kept for a limited time to improve the service, and such details " +
+      "are masked automatically.",
+    readMore: "Read more",
+    log: "Conversation",
+    you: "You: ",
+    bot: "Assistant: ",
+    typing: "The assistant is typing …",
+    inputLabel: "Type your question",
+    send: "Send",
+    count: function (n) { return n + " of " + MAX_CHARS + " characters"; },
+    suggestions: "Suggested questions",
+    feedbackQ: "Was the answer helpful?",
+    yes: "Yes",
+    no: "No",
+    thanks: "Thank you for your feedback!",
+    newTab: " (opens in a new tab)",
+    unsent: "Not sent yet",
+    error: "The chat assistant cannot be reached right now. What you have written is kept – " +
+      "please try again in a moment.",
+    retry: "Try again"
+  };
+  var DEFAULT_LANG = "sv";
+  var T = STRINGS[DEFAULT_LANG];
 
   /* ---------- state, kept in sessionStorage ---------- */
 
@@ -78,13 +112,14 @@
     }).join("");
   }
 
-  function freshState() {
+  function freshState(sender) {
     // noteFolded: the privacy note's state once the resident has sent or toggled (else unset)
-    // messages: {who: "user"|"bot", text, buttons?, unsent?, rate?, turnText?, fb?, thanks?}
+    // lang: the conversation's language (the UI's); chosen: the resident's own choice, if any
+    // messages: {who: "user"|"bot", text, lang, buttons?, unsent?, rate?, turnText?, fb?, thanks?}
     //   (rate: the last bot message of a turn, which gets the feedback buttons)
     // outbox: requests not yet answered, oldest first: {message, metadata?, silent?, ref?, fbRef?}
     //   (ref: index of the resident's message it sends; fbRef: index of the rated message)
-    return { sender: newSenderId(), messages: [], outbox: [], open: false, failed: false, draft: "" };
+    return { sender: sender || newSenderId(), messages: [], outbox: [], open: false, failed: false, draft: "" };
   }
 
   var memory = null;
@@ -164,9 +199,9 @@
     return parsed && (parsed.protocol === "http:" || parsed.protocol === "https:") ? parsed : null;
   }
 
-  function newTabLink(href, label) {
+  function newTabLink(href, text) {
     return el("a", { href: href, target: "_blank", rel: "noopener noreferrer", className: "vbw-link" },
-      [label, el("span", { className: "vbw-sr", text: T.newTab })]);
+      [text, el("span", { className: "vbw-sr", lang: uiLang(), text: T.newTab })]);
   }
 
   // A bot answer's last line is its source ("Källa: …"); the reply's custom
@@ -205,11 +240,37 @@
   /* ---------- the widget's DOM ---------- */
 
   var root, launcher, panel, noteToggle, noteMore, log, typing, errorBox, errorContent, form, input,
-    counter, sendButton;
+    counter, sendButton, langButtons;
+
+  // The widget's own texts: [node, attribute (or null for its text), key in STRINGS].
+  var labels = [];
+  function label(node, key, attr) {
+    labels.push([node, attr || null, key]);
+    return node;
+  }
+
+  function uiLang() {
+    return STRINGS[state.lang] ? state.lang : DEFAULT_LANG;
+  }
+
+  // Puts every widget text in the UI's language, in place (focus stays where it is).
+  function applyLanguage() {
+    T = STRINGS[uiLang()];
+    root.setAttribute("lang", uiLang());
+    labels.forEach(function (b) {
+      if (b[1]) b[0].setAttribute(b[1], T[b[2]]);
+      else b[0].textContent = T[b[2]];
+    });
+    langButtons.forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("lang") === uiLang() ? "true" : "false");
+    });
+    updateCounter();
+    renderLog();
+  }
 
   function build() {
     var link = el("link", { rel: "stylesheet", href: baseUrl + "widget.css" });
-    root = el("aside", { className: "vbw", lang: LANG, "aria-label": T.region, hidden: true });
+    root = label(el("aside", { className: "vbw", hidden: true }), "region", "aria-label");
     // Until the stylesheet is there the panel has no size: scroll to the latest message then.
     var reveal = function () { root.hidden = false; scrollDown(); };
     link.addEventListener("load", reveal);
@@ -219,38 +280,45 @@
     launcher = el("button", {
       type: "button", className: "vbw-launcher", "aria-haspopup": "dialog",
       "aria-expanded": "false", "aria-controls": "vbw-panel"
-    }, [icon(ICON_CHAT), el("span", { text: T.launcher })]);
+    }, [icon(ICON_CHAT), label(el("span"), "launcher")]);
 
-    var closeButton = el("button", {
-      type: "button", className: "vbw-close vbw-iconbtn", "aria-label": T.close
-    }, [icon(ICON_CLOSE)]);
-    var restartButton = el("button", { type: "button", className: "vbw-restart", text: T.restart });
-
-    log = el("div", {
-      className: "vbw-log", id: "vbw-log", role: "log", "aria-live": "polite",
-      "aria-relevant": "additions", "aria-label": T.log, tabindex: "0"
+    var closeButton = label(el("button", { type: "button", className: "vbw-close vbw-iconbtn" },
+      [icon(ICON_CLOSE)]), "close", "aria-label");
+    var restartButton = label(el("button", { type: "button", className: "vbw-restart" }), "restart");
+    // Each language's button is labelled in that language, so both read right to anyone.
+    langButtons = Object.keys(STRINGS).map(function (code) {
+      var button = el("button", { type: "button", className: "vbw-lang", lang: code, text: STRINGS[code].name });
+      button.addEventListener("click", function () { choose(code); });
+      return button;
     });
+    var langGroup = label(el("div", { className: "vbw-langs", role: "group" }, langButtons), "language",
+      "aria-label");
+
+    log = label(el("div", {
+      className: "vbw-log", id: "vbw-log", role: "log", "aria-live": "polite",
+      "aria-relevant": "additions", tabindex: "0"
+    }), "log", "aria-label");
     typing = el("div", { className: "vbw-msg vbw-bot vbw-typing" }, [
-      el("span", { className: "vbw-sr", text: T.typing }),
+      label(el("span", { className: "vbw-sr" }), "typing"),
       el("span", { className: "vbw-dots", "aria-hidden": "true" }, [
         el("span"), el("span"), el("span")
       ])
     ]);
 
-    var retryButton = el("button", { type: "button", className: "vbw-retry", text: T.retry });
+    var retryButton = label(el("button", { type: "button", className: "vbw-retry" }), "retry");
     retryButton.addEventListener("click", retry);
     // The alert region stays in the DOM; its content is inserted on failure so it is announced.
     errorBox = el("div", { className: "vbw-error", role: "alert" });
-    errorContent = el("div", { className: "vbw-error-inner" }, [el("p", { text: T.error }), retryButton]);
+    errorContent = el("div", { className: "vbw-error-inner" }, [label(el("p"), "error"), retryButton]);
 
     input = el("textarea", {
       id: "vbw-input", className: "vbw-input", rows: "2", maxlength: String(MAX_CHARS),
       "aria-describedby": "vbw-count", autocomplete: "off"
     });
     counter = el("span", { id: "vbw-count", className: "vbw-count" });
-    sendButton = el("button", { type: "submit", className: "vbw-send", text: T.send });
+    sendButton = label(el("button", { type: "submit", className: "vbw-send" }), "send");
     form = el("form", { className: "vbw-form", novalidate: true }, [
-      el("label", { "for": "vbw-input", className: "vbw-label", text: T.inputLabel }),
+      label(el("label", { "for": "vbw-input", className: "vbw-label" }), "inputLabel"),
       input,
       el("div", { className: "vbw-form-row" }, [counter, sendButton])
     ]);
@@ -260,19 +328,19 @@
     noteToggle = el("button", {
       type: "button", className: "vbw-more", "aria-controls": "vbw-privacy-more",
       "aria-describedby": "vbw-privacy-lead"
-    }, [el("span", { text: T.readMore }), icon(ICON_MORE)]);
-    noteMore = el("p", { id: "vbw-privacy-more", className: "vbw-privacy-more", text: T.privacyMore });
+    }, [label(el("span"), "readMore"), icon(ICON_MORE)]);
+    noteMore = label(el("p", { id: "vbw-privacy-more", className: "vbw-privacy-more" }), "privacyMore");
 
     panel = el("div", {
       id: "vbw-panel", className: "vbw-panel", role: "dialog", "aria-labelledby": "vbw-title",
       "aria-describedby": "vbw-privacy-lead vbw-privacy-more"
     }, [
       el("div", { className: "vbw-header" }, [
-        el("h2", { id: "vbw-title", className: "vbw-title", text: T.title }),
-        closeButton, restartButton
+        label(el("h2", { id: "vbw-title", className: "vbw-title" }), "title"),
+        closeButton, el("div", { className: "vbw-tools" }, [restartButton, langGroup])
       ]),
       el("div", { className: "vbw-privacy" }, [
-        el("p", { id: "vbw-privacy-lead", className: "vbw-privacy-lead", text: T.privacyLead }),
+        label(el("p", { id: "vbw-privacy-lead", className: "vbw-privacy-lead" }), "privacyLead"),
         noteToggle, noteMore
       ]),
       log, errorBox, form
@@ -285,7 +353,10 @@
 
     launcher.addEventListener("click", function () { openPanel(true); });
     closeButton.addEventListener("click", closePanel);
-    restartButton.addEventListener("click", restart);
+    restartButton.addEventListener("click", function () {
+      startOver(null);
+      input.focus();
+    });
     noteToggle.addEventListener("click", function () {
       state.noteFolded = !noteFolded();
       save();
@@ -328,16 +399,18 @@
 
   function renderMessage(m, index) {
     var isUser = m.who === "user";
-    var item = el("div", { className: "vbw-msg " + (isUser ? "vbw-user" : "vbw-bot") });
+    // The message in its own language; the widget's words around it in the UI's.
+    var ui = uiLang();
+    var item = el("div", { className: "vbw-msg " + (isUser ? "vbw-user" : "vbw-bot"), lang: m.lang || DEFAULT_LANG });
     var bubble = el("div", { className: "vbw-bubble" }, [
-      el("span", { className: "vbw-sr", text: isUser ? T.you : T.bot })
+      el("span", { className: "vbw-sr", lang: ui, text: isUser ? T.you : T.bot })
     ]);
     if (isUser) appendRich(bubble, m.text || "");
     else appendAnswer(bubble, m.text || "", m.citation);
     item.appendChild(bubble);
     if (isUser && m.unsent) {
       item.classList.add("vbw-unsent");
-      item.appendChild(el("span", { className: "vbw-note", text: T.unsent }));
+      item.appendChild(el("span", { className: "vbw-note", lang: ui, text: T.unsent }));
     }
     if (!isUser && m.buttons && m.buttons.length) {
       var group = el("div", { className: "vbw-quick", role: "group", "aria-label": T.suggestions });
@@ -357,7 +430,7 @@
 
   function renderFeedback(m, index) {
     var qid = "vbw-fb-" + ((state.msgBase || 0) + index);
-    var box = el("div", { className: "vbw-feedback", role: "group", "aria-labelledby": qid }, [
+    var box = el("div", { className: "vbw-feedback", role: "group", "aria-labelledby": qid, lang: uiLang() }, [
       el("span", { id: qid, className: "vbw-fbq", text: T.feedbackQ })
     ]);
     [["positive", T.yes], ["negative", T.no]].forEach(function (opt) {
@@ -387,6 +460,7 @@
   function markSent(index) {
     var node = nodeOf(index);
     if (!node) return;
+    node.setAttribute("lang", state.messages[index].lang || DEFAULT_LANG);
     node.classList.remove("vbw-unsent");
     var note = node.querySelector(".vbw-note");
     if (note) node.removeChild(note);
@@ -512,18 +586,39 @@
     launcher.focus();
   }
 
-  function restart() {
-    var draft = input.value;
-    var folded = state.noteFolded;
-    state = freshState();
+  // A new conversation (a new sender, or the same one greeted again), in the same language.
+  function startOver(sender) {
+    var old = state;
+    state = freshState(sender);
     state.open = true;
-    state.draft = draft;
-    state.noteFolded = folded;
+    state.draft = input.value;
+    state.noteFolded = old.noteFolded;
+    state.lang = old.lang;
+    state.chosen = old.chosen;
     busy = false;
     renderLog();
     save();
     queue({ message: "/greet", silent: true });
-    input.focus();
+  }
+
+  /* ---------- the language ---------- */
+
+  function setLanguage(lang) {
+    if (lang === uiLang()) return;
+    state.lang = lang;
+    save();
+    applyLanguage();
+  }
+
+  // The resident's choice wins from now on; before the first question the greeting
+  // (and its topic buttons) comes again in the chosen language.
+  function choose(lang) {
+    var changed = lang !== uiLang();
+    state.chosen = lang;
+    setLanguage(lang);
+    save();
+    var asked = state.messages.some(function (m) { return m.who === "user"; });
+    if (changed && !asked) startOver(state.sender);
   }
 
   /* ---------- sending ---------- */
@@ -543,7 +638,7 @@
       state.noteFolded = true; // read by now: fold it, to give the conversation the room
       renderNote();
     }
-    addMessage({ who: "user", text: display, unsent: true });
+    addMessage({ who: "user", text: display, lang: uiLang(), unsent: true });
     queue({ message: payload, ref: state.messages.length - 1 });
   }
 
@@ -583,7 +678,8 @@
     busy = true;
     renderStatus();
     var metadata = item.metadata || {};
-    metadata.widget = { page: location.pathname, lang: LANG };
+    metadata.widget = { page: location.pathname };
+    if (state.chosen) metadata.widget.lang = state.chosen; // only the resident's own choice
     var controller = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) controller.abort(); }, TIMEOUT_MS);
     fetch(endpoint, {
@@ -614,8 +710,12 @@
   }
 
   function delivered(item, replies) {
+    // The language the bot answered in is the one it read the resident's message in.
+    var replyLang = null;
+    replies.forEach(function (r) { if (!replyLang && r && STRINGS[r.lang]) replyLang = r.lang; });
     if (typeof item.ref === "number" && state.messages[item.ref]) {
       delete state.messages[item.ref].unsent;
+      if (replyLang) state.messages[item.ref].lang = replyLang;
       markSent(item.ref);
     }
     if (typeof item.fbRef === "number") {
@@ -639,7 +739,7 @@
       else if (cited && citations.length) citations[citations.length - 1] = cited;
     });
     shown.forEach(function (r, i) {
-      var m = { who: "bot", text: r.text || "" };
+      var m = { who: "bot", text: r.text || "", lang: STRINGS[r.lang] ? r.lang : DEFAULT_LANG };
       var cited = citations[i];
       if (cited && typeof cited.text === "string" && typeof cited.url === "string") {
         m.citation = { text: cited.text.slice(0, 300), url: cited.url.slice(0, 500) };
@@ -655,6 +755,7 @@
       }
       addMessage(m);
     });
+    if (replyLang && !state.chosen) setLanguage(replyLang); // no choice made: follow the bot
   }
 
   /* ---------- start ---------- */
@@ -662,10 +763,9 @@
   function start() {
     build();
     input.value = state.draft || "";
-    updateCounter();
+    applyLanguage(); // the texts, the counter and the conversation
     renderNote();
     renderModal();
-    renderLog();
     if (state.open) openPanel(false);
     pump(); // finish what a reload interrupted
   }

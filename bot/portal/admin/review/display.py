@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from bot.conversations.inbox import REASONS
 from bot.conversations.intent_labels import has_label, intent_label
+from bot.conversations.languages import DEFAULT, LANGUAGES
 from bot.conversations.models import AUDIT_ACTIONS, DECISIONS, STATUSES
 from bot.conversations.transcript import FALLBACK_INTENT
 from bot.dates import local, local_iso, swedish_date, swedish_moment
@@ -59,6 +60,13 @@ def intent_option(intent: str) -> str:
     return f"{intent_label(intent)} ({intent})" if has_label(intent) else intent
 
 
+def language_label(code: str) -> Markup:
+    """A message's language as a short label ("EN"), with its full name for screen readers."""
+    short, name = LANGUAGES.get(code, LANGUAGES[DEFAULT])
+    return Markup('<span class="lang-label" title="{name}"><span aria-hidden="true">{short}</span>'
+                  '<span class="visually-hidden">språk: {name}</span></span>').format(short=short, name=name)
+
+
 def by_label(intents: list[str]) -> list[str]:
     """Intents in the order of their Swedish labels, as a reader looks for them."""
     return sorted(intents, key=lambda intent: intent_label(intent).casefold())
@@ -70,4 +78,5 @@ def helpers() -> dict[str, Any]:
         "conversation_url": conversation_url, "delete_url": delete_url, "statuses": STATUSES, "reasons": REASONS,
         "decision_labels": DECISIONS, "audit_actions": AUDIT_ACTIONS, "fallback_intent": FALLBACK_INTENT,
         "intent_html": intent_html, "intent_option": intent_option, "intent_label": intent_label,
+        "languages": LANGUAGES, "language_label": language_label,
     }

@@ -10,7 +10,9 @@ from bot.content.editor import QA, EditConflict, EditorError, NotFound, Validati
 from bot.conversations.errors import ReviewError
 from bot.conversations.inbox import UNSURE_BELOW
 from bot.conversations.intent_labels import intent_label
+from bot.conversations.languages import DEFAULT, LANGUAGES, parse_language
 from bot.conversations.learning import LinkQA
+from bot.conversations.service import ConversationService
 from bot.conversations.paging import page_number, paginate
 from bot.conversations.transcript import text_key
 from bot.portal.admin.account import editor
@@ -33,24 +35,37 @@ def _threshold(request: web.Request) -> tuple[float, str]:
         return UNSURE_BELOW, "Skriv ett tal mellan 1 och 100 (procent)."
 
 
+def _filter_query(request: web.Request) -> str:
+    """The inbox's own filters (threshold, language) as a query string, for its links."""
+    return urlencode({key: request.query[key] for key in ("under", "lang") if request.query.get(key)})
+
+
 async def inbox(request: web.Request, error: str = "", status: int = 200) -> web.StreamResponse:
     svc = service(request)
     threshold, threshold_error = _threshold(request)
+    language, language_error = parse_language(request.query.get("lang"))
     show = request.query.get("visa", "oppna")
-    items = await blocking(svc.inbox, threshold)
+    items = await blocking(svc.inbox, threshold, language)
     decisions = await blocking(svc.decisions)
     open_items = [item for item in items if item.key not in decisions]
     entries = await blocking(editor(request).list, QA)
-    export = await blocking(svc.nlu_export)
-    pending = sum(1 for d in decisions.values() if d.training_intent and d.exported_at is None)
+    exports = {code: await blocking(svc.nlu_export, code) for code in LANGUAGES}
+    pending = {code: sum(1 for d in decisions.values()
+                         if d.training_intent and d.exported_at is None and d.language == code) for code in LANGUAGES}
     return await page(request, "admin/review_inbox.html", {
         "result": paginate(open_items, page_number(request.query.get("page")), PER_PAGE),
         "decisions": list(decisions.values()), "show": show if show in ("oppna", "beslutade") else "oppna",
         "threshold": threshold, "threshold_error": threshold_error,
+        "language": language, "language_error": language_error,
         "intents": by_label([i for i in intents() if i != "out_of_scope"]), "qa_entries": entries,
-        "export": export, "pending": pending, "nlu_path": svc.nlu_path, "error": error,
-        "under_query": urlencode({"under": request.query["under"]}) if request.query.get("under") else "",
+        "exports": exports, "pending": pending, "nlu_files": {code: _nlu_name(svc, code) for code in LANGUAGES},
+        "error": error, "filter_query": _filter_query(request),
     }, status)
+
+
+def _nlu_name(svc: ConversationService, language: str) -> str:
+    """The export file's path in data/nlu/: "reviewed.yml", "en/reviewed.yml"."""
+    return svc.nlu_file(language).relative_to(svc.nlu_path.parent).as_posix()
 
 
 def _link_qa(request: web.Request, username: str) -> LinkQA:
@@ -116,18 +131,23 @@ async def undo(request: web.Request) -> web.StreamResponse:
 
 async def export_nlu(request: web.Request) -> web.StreamResponse:
     svc = service(request)
-    result = await blocking(svc.write_nlu)
-    if result is None or not result.written:
+    results = {code: result for code, result in (await blocking(svc.write_nlu)).items() if result.written}
+    if not results:
         await flash(request, "Det finns inga rättelser att exportera. Välj först avsikter i inkorgen.")
     else:
-        skipped = (f" {len(result.skipped)} fanns redan i träningsdata och hoppades över."
-                   if result.skipped else "")
-        await flash(request, f"{len(result.written)} exempel finns nu i {svc.nlu_path.name}.{skipped} "
-                             "De används vid nästa träning (make train).")
+        files = " ".join(f"{len(result.written)} exempel finns nu i {_nlu_name(svc, code)}."
+                         for code, result in results.items())
+        skipped = sum(len(result.skipped) for result in results.values())
+        more = f" {skipped} fanns redan i träningsdata och hoppades över." if skipped else ""
+        await flash(request, f"{files}{more} De används vid nästa träning (make train).")
     raise web.HTTPSeeOther(f"{BASE}/inbox")
 
 
 async def download_nlu(request: web.Request) -> web.StreamResponse:
-    result = await blocking(service(request).nlu_export)
+    """One language's file (`?lang=en`; Swedish without it)."""
+    language, error = parse_language(request.query.get("lang"))
+    if error:
+        return await error_page(request, "Finns inte", error, 404)
+    result = await blocking(service(request).nlu_export, language or DEFAULT)
     return web.Response(text=result.text, content_type="application/x-yaml", charset="utf-8",
                         headers={"Content-Disposition": 'attachment; filename="reviewed.yml"'})
