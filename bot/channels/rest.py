@@ -31,7 +31,7 @@ from sanic.request import Request
 from bot.channels.guards import allowed_metadata, refuse_malformed
 from bot.channels.questions import Parse, understood
 from bot.content.system_messages import MAX_MESSAGE_CHARS, system_reply
-from bot.nlp.language import DEFAULT, next_language
+from bot.nlp.language import DEFAULT, next_language, warm_up
 from bot.privacy.masking import PLACEHOLDER_RE, mask_text, mask_value
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class ResidentRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
+        warm_up()
         blueprint = super().blueprint(guarded(on_new_message))
         blueprint.middleware(refuse_malformed, "request")
         return blueprint
