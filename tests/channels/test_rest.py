@@ -28,13 +28,13 @@ async def test_rasa_only_ever_sees_the_masked_text_and_metadata():
                 "widget": {"page": "/", "lang": "sv"}}
     seen = await _handled(UserMessage(RAW, CollectingOutputChannel(), "web-1", metadata=metadata))
     assert seen == [(MASKED, {"feedback": {"value": "negative", "message_index": 4, "bot_text": "Ring [TELEFON]"},
-                              "widget": {"page": "/", "lang": "sv"}})]
+                              "widget": {"page": "/", "lang": "sv"}, "language": "sv"})]
 
 
 async def test_the_widget_feedback_payload_reaches_rasa_unchanged():
     payload = '/feedback{"value": "negative"}'
     seen = await _handled(UserMessage(payload, CollectingOutputChannel(), "web-1", metadata=None))
-    assert seen == [(payload, None)]
+    assert seen == [(payload, {"language": "sv"})]
 
 
 async def test_the_other_guards_still_answer_before_rasa():
@@ -42,6 +42,7 @@ async def test_the_other_guards_still_answer_before_rasa():
         collector = CollectingOutputChannel()
         seen = await _handled(UserMessage(text, collector, "web-1"))
         assert seen == [] and collector.messages[0]["text"] == expected
+        assert collector.messages[0]["lang"] == "sv"  # system_reply writes Swedish
 
 
 def test_the_channel_masks_where_it_reads_the_request_so_rasa_logs_no_raw_text():
