@@ -293,7 +293,7 @@ class QARetriever:
         texts: list[str] = []
         owners: list[int] = []
         for index, entry in enumerate(entries):
-            for text in (entry.title, *entry.examples):
+            for text in entry.questions or (entry.title, *entry.examples):
                 texts.append(text)
                 owners.append(index)
         vocabulary = tokeniser().vocabulary(texts) if texts else frozenset()
