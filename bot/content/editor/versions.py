@@ -85,7 +85,9 @@ class VersionHistory(ContentWriter):
         """Make an earlier version current again, as a new version (validated as any save).
         An item that has been deleted is created anew from the version."""
         entry, _previous = self.version(kind, item_id, entry_id)
-        raw = {name: entry.snapshot.get(name) for name in kind.field_names}
+        # A version saved before English existed keeps today's English (the update keeps what raw leaves out).
+        raw = {name: entry.snapshot.get(name) for name in kind.field_names
+               if name in entry.snapshot or not kind.field(name).english_of}
         exists = self.repository.item(kind, item_id) is not None
         if kind.ordered:  # its old place, or the end of today's list
             room = self.repository.count(kind) + (0 if exists else 1)
