@@ -103,9 +103,9 @@ SPECS: dict[str, TextSpec] = {spec.key: spec for spec in (
     _spec("partners_none_other_than", "Inga fler samarbetsparter än de som nämndes", ("namn",), namn="Herning"),
     _spec("partners_none_outside_place", "Inga samarbetsparter utanför ett land eller en världsdel",
           ("plats",), plats="Europa"),
-    # The kinds of partner, in the plural, as {typ} in the lists' headings.
+    # The kinds of partner, in the plural, as {typ} in the lists' headings ("partner" is
+    # never asked for: every contact is one).
     _spec("kind_twin_town", "Typen vänort, i plural (vänorter)"),
-    _spec("kind_partner", "Typen samarbetspart, i plural (samarbetsparter)"),
     _spec("kind_network", "Typen nätverk, i plural (nätverk)"),
     _spec("kind_regional", "Typen regional organisation, i plural (regionala organisationer)"),
     # English answers only: what an item without an English version is sent with.
