@@ -20,14 +20,19 @@ from bot.content import texts
 from bot.content.items import Item, SearchHit, item_of, matching_fields
 from bot.content.matching import normalise
 from bot.content.provenance import Provenance, provenance_of
-from bot.content.types import FOCUS_AREAS, PARTNERS, QA, SITE, TEXTS, TOPICS, TYPES, ContentType
-from bot.content.types.declaration import LANGUAGES, Localised
+from bot.content.types import FOCUS_AREAS, PARTNERS, QA, SITE, TEXTS, TOPICS, TYPE_OF_MODEL, TYPES, ContentType
+from bot.content.types.declaration import ENGLISH_SUFFIX, LANGUAGES, LONG_TEXT_WIDGETS, Localised
 from bot.content.types.focus_area import FocusAreaRecord
 from bot.content.types.partner import PartnerRecord
 from bot.content.types.qa import QARecord
 from bot.content.types.site import Site
 from bot.content.types.topic import TopicAnswer
 from bot.db.engine import session_factory
+
+
+def _lacks_english_long_text(row: Any) -> bool:
+    return any(f.widget in LONG_TEXT_WIDGETS and getattr(row, f.name) and not getattr(row, f.name + ENGLISH_SUFFIX)
+               for f in TYPE_OF_MODEL[type(row)].translated)
 
 
 class ContentUnavailable(RuntimeError):
@@ -53,8 +58,10 @@ class ContentRepository:
         return view
 
     def _localised(self, rows: list[Any]) -> list[Localised]:
-        """The rows as the bot reads them in the repository's language."""
-        note = self.text("only_in_swedish") if self.language != "sv" and rows else ""
+        """The rows as the bot reads them in the repository's language (the note is
+        read only when a long text lacks its English version)."""
+        needs_note = self.language != "sv" and any(_lacks_english_long_text(row) for row in rows)
+        note = self.text("only_in_swedish") if needs_note else ""
         return [Localised(row, self.language, note) for row in rows]
 
     @contextmanager
