@@ -215,9 +215,15 @@ def replace_content(session: Session, bundle: dict[str, Any], who: str = "import
         history.record(session, row, "importerad", who)
 
 
+def _stored(row: Any, field: Field) -> Any:
+    """A field's value for the export; an English version never written is empty."""
+    value = getattr(row, field.name)
+    return field.empty if value is None and field.english_of else value
+
+
 def _exported(session: Session, kind: ContentType) -> Any:
     order = getattr(kind.model, kind.bundle_order or kind.stored_order)
-    records = [{field.name: getattr(row, field.name) for field in kind.bundle_fields}
+    records = [{field.name: _stored(row, field) for field in kind.bundle_fields}
                for row in session.execute(select(kind.model).order_by(order)).scalars()]
     return records[0] if kind.single else records
 

@@ -11,6 +11,7 @@ from bot.content import texts
 from bot.content.bundle import dump_bundle, export_content
 from bot.content.citations import cite
 from bot.content.editor import ContentEditor
+from bot.content.editor.versions import diff
 from bot.content.repository import ContentRepository
 from bot.content.store import add_missing_texts, import_file
 from bot.content.translations import untranslated
@@ -149,3 +150,22 @@ def test_the_seed_says_the_municipal_council_for_kommunfullmaktige():
     topics = yaml.safe_load((Path(CONTENT_SEED_DIR) / "topics.yml").read_text(encoding="utf-8"))["topics"]
     council = [t for t in topics if "kommunfullmäktige" in t["body"]]
     assert council and all("the municipal council" in t["body_en"] for t in council)
+
+
+
+def test_an_item_from_before_english_exports_imports_and_diffs_as_empty(sessions, content_url, tmp_path):
+    """A migrated store's English columns are NULL: they export as empty and import
+    again, and a version saved before English existed shows no change to the English."""
+    with sessions.begin() as session:
+        for row in session.query(TOPICS.model):
+            row.title_en = row.body_en = None
+    path = tmp_path / "migrated.yml"
+    with sessions() as session:
+        path.write_text(dump_bundle(export_content(session)), encoding="utf-8")
+    assert "_en: null" not in path.read_text(encoding="utf-8")
+    import_file(path, content_url)
+    editor = ContentEditor(sessions)
+    topic = _item(editor, TOPICS, key="why")
+    saved = editor.update(TOPICS, topic.id, dict(topic.values, body="Ny text."), topic.version, "a")
+    before_english = {k: v for k, v in topic.values.items() if not k.endswith("_en")}
+    assert [d.field for d in diff(TOPICS, before_english, saved.values)] == ["body"]

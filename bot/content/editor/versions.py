@@ -15,6 +15,7 @@ from bot.content.editor.writes import ContentWriter
 from bot.content.history import VersionEntry, entries, version_entry
 from bot.content.items import Item
 from bot.content.types import ContentType
+from bot.content.types.declaration import same_value
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def diff(kind: ContentType, before: Mapping[str, Any] | None, after: Mapping[str
     for name in kind.field_names:
         old = before.get(name) if before else None
         new = after.get(name)
-        if before is not None and old == new:
+        if before is not None and same_value(old, new):
             continue
         diffs.append(FieldDiff(name, kind.field(name).label, word_diff(old, new)))
     return diffs

@@ -79,6 +79,12 @@ def _empty(value: Any) -> bool:
     return value in ("", [], None)
 
 
+def same_value(old: Any, new: Any) -> bool:
+    """Whether two stored values are the same; an English version a version from
+    before English did not have (None) is the same as an empty one."""
+    return old == new or (_empty(old) and _empty(new))
+
+
 @dataclass(frozen=True)
 class Localised:
     """A stored row as the bot reads it in one language: a translated field gives
