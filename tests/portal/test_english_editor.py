@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 
+import yaml
+from aiohttp import FormData
+
 from bot.content.repository import ContentRepository
 from bot.content.types import TEXTS, TOPICS
 from bot.db.engine import session_factory
 from tests.portal.admin_fixtures import (  # noqa: F401  (pytest fixtures)
+    ADMIN,
+    csrf_of,
     client,
     editor,
     fetch,
@@ -91,3 +96,24 @@ async def test_the_list_of_missing_english_links_to_each_item(client, editor):
     assert f'<a href="/admin/content/topics/{topic.id}">Varför kommunen arbetar internationellt</a>' in html
     assert "1 sak saknar engelsk version." in html
     assert "1 sak saknar engelsk version." in await fetch(client, "/admin")
+
+
+async def test_the_portal_exports_both_languages_and_imports_a_swedish_only_file(client, editor):
+    await login(client, ADMIN)
+    token = csrf_of(await fetch(client, "/admin/transfer"))
+    exported = yaml.safe_load(await (await client.post("/admin/transfer/content.yml",
+                                                       data={"csrf_token": token})).text())
+    assert {p["name"]: p["country_en"] for p in exported["partners"]}["Herning"] == "Denmark"
+    assert exported["site"]["municipality_en"] == "Vänersborg Municipality"
+    for topic in exported["topics"]:  # as written before English: the topics only in Swedish
+        del topic["title_en"], topic["body_en"]
+    form = FormData()
+    form.add_field("csrf_token", token)
+    form.add_field("confirm", "1")
+    form.add_field("file", yaml.safe_dump(exported, allow_unicode=True).encode(), filename="gammal.yml",
+                   content_type="application/x-yaml")
+    response = await client.post("/admin/transfer/import", data=form)
+    page = await response.text()
+    assert response.status == 200, page
+    topics = len(editor.list(TOPICS))
+    assert f"{topics} saker saknar engelsk version; listan finns under Engelska på startsidan." in page
