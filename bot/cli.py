@@ -75,7 +75,8 @@ def _check_english() -> int:
     missing = untranslated(ContentRepository())
     for entry in missing:
         print(f"{entry.kind.label}: {entry.item.title} (saknar engelska: {', '.join(entry.labels)})")
-    print(f"{len(missing)} items have no English version yet" if missing else "every item has an English version")
+    count = f"{len(missing)} item has" if len(missing) == 1 else f"{len(missing)} items have"
+    print(f"{count} no English version yet" if missing else "every item has an English version")
     return 1 if missing else 0
 
 

@@ -169,3 +169,18 @@ def test_an_item_from_before_english_exports_imports_and_diffs_as_empty(sessions
     saved = editor.update(TOPICS, topic.id, dict(topic.values, body="Ny text."), topic.version, "a")
     before_english = {k: v for k, v in topic.values.items() if not k.endswith("_en")}
     assert [d.field for d in diff(TOPICS, before_english, saved.values)] == ["body"]
+
+
+def test_the_command_line_check_lists_what_lacks_english(content_url, sessions, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", content_url)
+    assert main(["content", "check"]) == 0
+    assert capsys.readouterr().out == "every item has an English version\n"
+    editor = ContentEditor(sessions)
+    area = _item(editor, FOCUS_AREAS, position=1)
+    editor.update(FOCUS_AREAS, area.id, dict(area.values, title_en=""), area.version, "a")
+    assert main(["content", "check"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "Fokusområden: Goda levnadsvillkor genom boende, näringsliv, turism, natur och kultur "
+        "(saknar engelska: Rubrik)", "1 item has no English version yet"]
