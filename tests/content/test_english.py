@@ -15,7 +15,7 @@ from bot.content.editor.versions import diff
 from bot.content.repository import ContentRepository
 from bot.content.store import add_missing_texts, import_file
 from bot.content.translations import untranslated
-from bot.content.types import FOCUS_AREAS, PARTNERS, TEXTS, TOPICS
+from bot.content.types import FOCUS_AREAS, PARTNERS, QA, TEXTS, TOPICS
 from bot.paths import CONTENT_SEED_DIR
 
 NOTE = "(This answer is only available in Swedish.)"
@@ -184,3 +184,22 @@ def test_the_command_line_check_lists_what_lacks_english(content_url, sessions, 
     assert capsys.readouterr().out.splitlines() == [
         "Fokusområden: Goda levnadsvillkor genom boende, näringsliv, turism, natur och kultur "
         "(saknar engelska: Rubrik)", "1 item has no English version yet"]
+
+
+def test_an_english_staff_entry_is_found_by_a_paraphrase_and_not_by_unrelated_english(sessions):
+    """English function words ("can", "I", "do", "the") count for nothing, as the Swedish
+    ones do: before they were stop words, "How do I apply for a parking permit?" scored
+    0.93 against this entry, over the threshold."""
+    from bot.content.retrieval import QARetriever
+
+    ContentEditor(sessions).create(QA, {
+        "title": "Kan unga få sommarjobb eller praktik utomlands?", "answer": "Nej.",
+        "examples": ["Finns det sommarjobb utomlands för ungdomar?"],
+        "title_en": "Can young people get summer jobs or work placements abroad?", "answer_en": "No.",
+        "examples_en": ["Are there summer jobs abroad for young people?",
+                        "Can I as a young person do a work placement in another European city?"]}, "a")
+    retriever = QARetriever(ContentRepository(sessions))
+    assert retriever.best("Can my son get a summer job in another country?") is not None
+    for unrelated in ("How do I apply for a parking permit?", "Can I get help with my taxes?",
+                      "Can I visit the town hall?", "Why does the municipality work internationally?"):
+        assert retriever.best(unrelated) is None, unrelated
