@@ -7,6 +7,8 @@ wording, bot/content/texts.py); the seed in `data/content/` spreads the
 sections over one file each. An import replaces the whole store, so a bundle
 without `qa` leaves no Q&A entries; every text a bundle leaves out gets its
 default wording (older bundles have no `texts`).
+Records carry both languages (`title` and `title_en` …); a file written
+before English (no `*_en` fields) still imports, its items without English.
 Everything is validated before anything is written, and a bad file is
 reported with its name, line and reason (in Swedish, for the staff who edit it).
 """

@@ -2,8 +2,10 @@
 
 Each module beside this one declares one type. History, the bundle, the
 editor and the repository loop over the declarations, so a type is described
-once. A declaration is checked when it is made: a missing validator, or a
-field its model lacks, stops the import of bot.content.types.
+once. A field declared `translated` gets an English twin `<name>_en` right
+after it (optional, a nullable column), so all of them cover both languages.
+A declaration is checked when it is made: a missing validator, or a field its
+model lacks, stops the import of bot.content.types.
 """
 from __future__ import annotations
 
