@@ -1,5 +1,6 @@
-"""What every content-backed action shares: store access, the staff rule,
-"Menade du …?" suggestions, the personal-data reminder and a polite failure."""
+"""What every content-backed action shares: store access in the conversation's
+language, the staff rule, "Menade du …?" suggestions, the personal-data
+reminder and a polite failure."""
 from __future__ import annotations
 
 import logging
@@ -13,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.staff_answers import answer_from_qa
 from bot.content.markup import to_plain_text
 from bot.content.repository import ContentRepository, ContentUnavailable
-from bot.content.system_messages import TECHNICAL_ERROR
+from bot.content import texts
+from bot.content.types.declaration import LANGUAGES
 from bot.nlp.details import detail_missing
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,13 @@ def use_repository(repo: ContentRepository | None) -> None:
     """Point the actions at another store (tests) or back at the default (None)."""
     global _repository
     _repository = repo
+
+
+def language_of(tracker: Tracker) -> str:
+    """The language to answer in: the one the REST channel resolved for the latest
+    message (`metadata["language"]`), else Swedish."""
+    language = (tracker.latest_message.get("metadata") or {}).get("language")
+    return language if language in LANGUAGES else "sv"
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -154,7 +163,7 @@ class ContentAction(Action, ABC):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        repo = repository()
+        repo = repository().in_language(language_of(tracker))
         try:
             if self.staff_entries_first and answer_from_qa(dispatcher, tracker, repo, clear=True):
                 events: list[dict[str, Any]] = []
@@ -168,7 +177,7 @@ class ContentAction(Action, ABC):
             return events
         except ContentUnavailable:
             logger.exception("Content store unavailable in %s", self.name())
-            dispatcher.utter_message(text=TECHNICAL_ERROR)
+            dispatcher.utter_message(text=texts.default("technical_error", repo.language))
             return []
 
     @abstractmethod

@@ -27,7 +27,7 @@ def _by_adjective(text: str, partners: list[PartnerRecord]) -> list[PartnerRecor
     """Partners whose country or continent an adjective in the text names ("den danska")."""
     words = normalise(text).split()
     return [p for p in partners
-            if any(adjective_of(w, place) for w in words for place in (p.country, p.continent) if place)]
+            if any(adjective_of(w, place) for w in words for place in p.places or (p.country, p.continent) if place)]
 
 
 def _partner_buttons(partners: list[PartnerRecord]) -> list[dict[str, str]]:

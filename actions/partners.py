@@ -29,7 +29,6 @@ from actions.cited import send_cited
 from bot.content.matching import best_match, normalise
 from bot.content.records import PartnerRecord
 from bot.content.repository import ContentRepository
-from bot.content.types.partner import KIND_PLURALS
 from bot.nlp.followups import REGIONS, asks_location, is_excluded, regions_in
 
 # Normalised values of the `partner_kind` entity → stored kind.
@@ -61,9 +60,10 @@ def _same_place(value: str, place: str) -> bool:
 
 def located_in(partner: PartnerRecord, place: str) -> bool:
     region = REGIONS.get(normalise(place))
+    places = partner.places or (partner.country, partner.continent)
     if region:
-        return partner.country in region
-    return _same_place(place, partner.country) or _same_place(place, partner.continent)
+        return any(p in region for p in places)
+    return any(_same_place(place, p) for p in places)
 
 
 def send_partners(dispatcher: CollectingDispatcher, repo: ContentRepository, heading: str,
@@ -171,7 +171,7 @@ def send_listing(dispatcher: CollectingDispatcher, tracker: Tracker, repo: Conte
         values = {"namn": ", ".join(p.name for p in wanted.others_than)}
     elif wanted.kind:
         chosen = [p for p in partners if p.kind == wanted.kind]
-        heading, missing, values = "partners_of_kind", "partners_none_of_kind", {"typ": KIND_PLURALS[wanted.kind]}
+        heading, missing, values = "partners_of_kind", "partners_none_of_kind", {"typ": repo.text(f"kind_{wanted.kind}")}
     else:
         chosen, heading, missing, values = partners, "partners_all", "", {}
 

@@ -12,7 +12,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import repository
+from actions.base import language_of, repository
 from bot.content.repository import ContentRepository
 from bot.content.system_messages import system_text
 
@@ -26,13 +26,13 @@ TOPIC_BUTTONS = (
 
 
 def topic_buttons(repo: ContentRepository) -> list[dict[str, str]]:
-    return [{"title": system_text(key, repo), "payload": payload} for key, payload in TOPIC_BUTTONS]
+    return [{"title": system_text(key, repo, repo.language), "payload": payload} for key, payload in TOPIC_BUTTONS]
 
 
 def send_text(dispatcher: CollectingDispatcher, repo: ContentRepository, key: str,
               with_topics: bool = False) -> None:
     """Send one bot text, with the topic buttons when asked for."""
-    dispatcher.utter_message(text=system_text(key, repo),
+    dispatcher.utter_message(text=system_text(key, repo, repo.language),
                              buttons=topic_buttons(repo) if with_topics else None)
 
 
@@ -52,7 +52,7 @@ class TextReply(Action, ABC):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        send_text(dispatcher, repository(), self.key, self.with_topics)
+        send_text(dispatcher, repository().in_language(language_of(tracker)), self.key, self.with_topics)
         return []
 
 

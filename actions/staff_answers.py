@@ -28,7 +28,9 @@ _retrievers_lock = threading.Lock()
 
 
 def qa_retriever(repo: ContentRepository) -> retrieval.QARetriever:
-    """One retriever (and index) per repository, on the repository's database."""
+    """One retriever (and index) per repository, on the repository's database; a
+    repository's language views share it (it finds entries in both languages)."""
+    repo = repo.base
     with _retrievers_lock:
         retriever = _retrievers.get(repo)
         if retriever is None:
@@ -68,7 +70,8 @@ def send_qa(dispatcher: CollectingDispatcher, repo: ContentRepository, match: re
     """The entry's answer as chat text, citing the municipality and the day staff
     last changed it (or the page, for an entry that came from it)."""
     logger.info("Answered from Q&A entry %s (score %.2f)", match.entry.id, match.score)
-    send_cited(dispatcher, repo, to_plain_text(match.entry.answer), [repo.qa_provenance(match.entry.id)])
+    entry = repo.qa_entry(match.entry.id) or match.entry  # in the resident's language
+    send_cited(dispatcher, repo, to_plain_text(entry.answer), [repo.qa_provenance(match.entry.id)])
 
 
 def answer_from_qa(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,

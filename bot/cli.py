@@ -9,6 +9,7 @@ portal                      serve the portal only (port 8080)
 content migrate|seed        bring the content database up to date / seed it if empty
 content import PATH         replace the store with a YAML bundle (file or directory)
 content export [PATH]       write the store as one YAML bundle (stdout by default)
+content check               list the items that have no English version yet
 users create --role admin|redaktör USERNAME
                             add a portal user; asks for the password twice
                             (or reads one line from stdin when it is not a terminal)
@@ -66,6 +67,19 @@ def _portal(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_english() -> int:
+    """Print the items without an English version; 1 when there are any."""
+    from bot.content.repository import ContentRepository
+    from bot.content.translations import untranslated
+
+    missing = untranslated(ContentRepository())
+    for entry in missing:
+        print(f"{entry.kind.label}: {entry.item.title} (saknar engelska: {', '.join(entry.labels)})")
+    count = f"{len(missing)} item has" if len(missing) == 1 else f"{len(missing)} items have"
+    print(f"{count} no English version yet" if missing else "every item has an English version")
+    return 1 if missing else 0
+
+
 def _content(args: argparse.Namespace) -> int:
     from bot.content.bundle import BundleError
     from bot.content.store import export_text, import_file, migrate, seed_if_empty
@@ -83,6 +97,8 @@ def _content(args: argparse.Namespace) -> int:
                 print(f"  {problem}", file=sys.stderr)
             return 1
         print(f"imported {args.path}")
+    elif args.action == "check":
+        return _check_english()
     elif args.action == "export":
         text = export_text()
         if args.path:
@@ -175,7 +191,7 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="start the local stack").set_defaults(func=_run)
     commands.add_parser("portal", help="serve the portal only").set_defaults(func=_portal)
     content = commands.add_parser("content", help="manage the content store")
-    content.add_argument("action", choices=["migrate", "seed", "import", "export"])
+    content.add_argument("action", choices=["migrate", "seed", "import", "export", "check"])
     content.add_argument("path", nargs="?")
     content.set_defaults(func=_content)
     users = commands.add_parser("users", help="manage the portal's users")

@@ -4,7 +4,8 @@ time (Europe/Stockholm) and with Swedish month names.
 Moments come in two shapes: Unix seconds (Rasa's tracker store) and naive UTC
 datetimes (the columns of the content database). Both are shown, filtered and
 counted by the Swedish day they fall on. The date itself is written by
-`swedish_date` ("8 maj 2023"), the one the bot's citations use.
+`swedish_date` ("8 maj 2023"), the one the bot's citations use, or in an
+English answer by `english_date` ("8 May 2023").
 """
 from __future__ import annotations
 
@@ -21,6 +22,22 @@ SWEDISH_MONTHS = (
 def swedish_date(day: dt.date) -> str:
     """'8 maj 2023': the way a Swedish page writes a date."""
     return f"{day.day} {SWEDISH_MONTHS[day.month - 1]} {day.year}"
+
+
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def english_date(day: dt.date) -> str:
+    """'8 May 2023': a date in an English answer (British order, as the page's)."""
+    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def date_in(language: str, day: dt.date) -> str:
+    """A citation's date in the answer's language."""
+    return english_date(day) if language == "en" else swedish_date(day)
 
 
 def local(timestamp: float) -> dt.datetime:

@@ -7,6 +7,8 @@ wording, bot/content/texts.py); the seed in `data/content/` spreads the
 sections over one file each. An import replaces the whole store, so a bundle
 without `qa` leaves no Q&A entries; every text a bundle leaves out gets its
 default wording (older bundles have no `texts`).
+Records carry both languages (`title` and `title_en` …); a file written
+before English (no `*_en` fields) still imports, its items without English.
 Everything is validated before anything is written, and a bad file is
 reported with its name, line and reason (in Swedish, for the staff who edit it).
 """
@@ -215,9 +217,15 @@ def replace_content(session: Session, bundle: dict[str, Any], who: str = "import
         history.record(session, row, "importerad", who)
 
 
+def _stored(row: Any, field: Field) -> Any:
+    """A field's value for the export; an English version never written is empty."""
+    value = getattr(row, field.name)
+    return field.empty if value is None and field.english_of else value
+
+
 def _exported(session: Session, kind: ContentType) -> Any:
     order = getattr(kind.model, kind.bundle_order or kind.stored_order)
-    records = [{field.name: getattr(row, field.name) for field in kind.bundle_fields}
+    records = [{field.name: _stored(row, field) for field in kind.bundle_fields}
                for row in session.execute(select(kind.model).order_by(order)).scalars()]
     return records[0] if kind.single else records
 

@@ -2,8 +2,9 @@
 
 "Källa: Internationellt arbete, 8 maj 2023" for facts from the source page,
 "Källa: Vänersborgs kommun, 2 december 2026" for items that staff wrote or
-changed (the day they last changed them). The wording is the bot texts
-`citation`, `citation_page` and `citation_staff`; the link goes to the page's
+changed (the day they last changed them); in an English answer "Source: International work, 8 May 2023".
+The wording is the bot texts `citation`, `citation_page` and `citation_staff`
+in the repository's language, the date in that language too; the link goes to the page's
 own address (or the municipality's site when staff have not set it), and to
 the municipality's site for staff items.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.content.provenance import PAGE, Provenance
 from bot.content.repository import ContentRepository
-from bot.dates import swedish_date
+from bot.dates import date_in
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,11 @@ def cite(repo: ContentRepository, provenances: Iterable[Provenance] = (PAGE,)) -
     parts: list[tuple[str, str]] = []
     if page:
         day = max(p.day or site.last_updated for p in page)
-        parts.append((repo.text("citation_page", sida=site.source_title, datum=swedish_date(day)),
+        parts.append((repo.text("citation_page", sida=site.source_title, datum=date_in(repo.language, day)),
                       site.page_url))
     if staff_days:
-        parts.append((repo.text("citation_staff", kommun=site.municipality, datum=swedish_date(max(staff_days))),
+        parts.append((repo.text("citation_staff", kommun=site.municipality,
+                                datum=date_in(repo.language, max(staff_days))),
                       site.municipality_url))
     if chosen[0].by_staff:
         parts.reverse()  # the first item's source first

@@ -38,7 +38,10 @@ def _plain(value: Any) -> Any:
 def snapshot(row: models.Base) -> dict[str, Any]:
     """The row's editable fields, plus id and version, as JSON-ready values."""
     data: dict[str, Any] = {"id": row.id, "version": row.version}
-    data.update({name: _plain(getattr(row, name)) for name in TYPE_OF_MODEL[type(row)].field_names})
+    for field in TYPE_OF_MODEL[type(row)].fields:
+        value = getattr(row, field.name)
+        # An English version never written (older rows: NULL) reads as empty, as a cleared one does.
+        data[field.name] = field.empty if value is None and field.english_of else _plain(value)
     if isinstance(row, models.Sourced):  # what the item cited at this version
         data.update(source=row.source, source_date=_plain(row.source_date))
     return data

@@ -29,4 +29,5 @@ PAGE = Provenance()
 
 def provenance_of(row: Any) -> Provenance | None:
     """What a stored row cites; None for a row that cites nothing (the site, a bot text)."""
+    row = getattr(row, "row", row)  # a Localised row (bot/content/types/declaration.py)
     return Provenance(row.source, row.source_date) if isinstance(row, Sourced) else None

@@ -3,6 +3,8 @@
 Reads open a short session per call, so an edit committed by the portal is
 visible on the very next message without any cache to invalidate. Every
 content type is read the same way, from its declaration (bot/content/types/).
+A repository reads in one language (`in_language`): English versions where
+they are written, else the Swedish text with a short English note.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from bot.content import texts
 from bot.content.items import Item, SearchHit, item_of, matching_fields
 from bot.content.matching import normalise
 from bot.content.provenance import Provenance, provenance_of
-from bot.content.types import FOCUS_AREAS, PARTNERS, QA, SITE, TEXTS, TOPICS, TYPES, ContentType
+from bot.content.types import FOCUS_AREAS, PARTNERS, QA, SITE, TEXTS, TOPICS, TYPE_OF_MODEL, TYPES, ContentType
+from bot.content.types.declaration import ENGLISH_SUFFIX, LANGUAGES, LONG_TEXT_WIDGETS, Localised
 from bot.content.types.focus_area import FocusAreaRecord
 from bot.content.types.partner import PartnerRecord
 from bot.content.types.qa import QARecord
@@ -27,15 +30,39 @@ from bot.content.types.topic import TopicAnswer
 from bot.db.engine import session_factory
 
 
+def _lacks_english_long_text(row: Any) -> bool:
+    return any(f.widget in LONG_TEXT_WIDGETS and getattr(row, f.name) and not getattr(row, f.name + ENGLISH_SUFFIX)
+               for f in TYPE_OF_MODEL[type(row)].translated)
+
+
 class ContentUnavailable(RuntimeError):
     """The content database cannot be reached or read."""
 
 
 class ContentRepository:
-    """Read access to every content type: records for the bot, items for the editor."""
+    """Read access to every content type: records for the bot (in `language`), items for the editor."""
 
-    def __init__(self, sessions: sessionmaker | None = None) -> None:
+    def __init__(self, sessions: sessionmaker | None = None, language: str = "sv") -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}")
         self._sessions = sessions or session_factory()
+        self.language = language
+        self.base = self  # the Swedish repository that language views share (caches key on it)
+
+    def in_language(self, language: str) -> ContentRepository:
+        """The same store, read in `language` ("sv" or "en")."""
+        if language == self.language:
+            return self
+        view = ContentRepository(self._sessions, language)
+        view.base = self.base
+        return view
+
+    def _localised(self, rows: list[Any]) -> list[Localised]:
+        """The rows as the bot reads them in the repository's language (the note is
+        read only when a long text lacks its English version)."""
+        needs_note = self.language != "sv" and any(_lacks_english_long_text(row) for row in rows)
+        note = self.text("only_in_swedish") if needs_note else ""
+        return [Localised(row, self.language, note) for row in rows]
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -55,7 +82,8 @@ class ContentRepository:
     def records(self, kind: ContentType) -> list[Any]:
         """The plain views of every item of a type, in the order the bot uses."""
         with self._session() as session:
-            return [kind.record(row) for row in self._rows(session, kind, kind.stored_order)]
+            rows = self._rows(session, kind, kind.stored_order)
+        return [kind.record(row) for row in self._localised(rows)]
 
     def site(self) -> Site:
         found = self.records(SITE)
@@ -66,7 +94,7 @@ class ContentRepository:
     def topic(self, key: str) -> TopicAnswer | None:
         with self._session() as session:
             row = session.execute(select(TOPICS.model).where(TOPICS.model.key == key)).scalar_one_or_none()
-            return TOPICS.record(row) if row else None
+        return TOPICS.record(self._localised([row])[0]) if row else None
 
     def focus_areas(self) -> list[FocusAreaRecord]:
         return self.records(FOCUS_AREAS)
@@ -79,6 +107,12 @@ class ContentRepository:
         """The staff's Q&A entries, oldest first (bot/content/retrieval.py indexes them)."""
         return self.records(QA)
 
+    def qa_entry(self, entry_id: int) -> QARecord | None:
+        """One staff Q&A entry in the repository's language (the retrieval finds it in either)."""
+        with self._session() as session:
+            row = session.get(QA.model, entry_id)
+        return QA.record(self._localised([row])[0]) if row else None
+
     def qa_provenance(self, entry_id: int) -> Provenance:
         """What a staff Q&A entry cites (the retrieval's records carry no provenance)."""
         with self._session() as session:
@@ -86,15 +120,15 @@ class ContentRepository:
             return provenance_of(row) if row else Provenance("staff")
 
     def text(self, key: str, **values: object) -> str:
-        """The staff's template for `key`, filled in (the default wording if the
-        store lacks the key). Raises KeyError for a key that `texts.SPECS` lacks."""
+        """The staff's template for `key` in the repository's language, filled in (the
+        default wording if the store lacks it). Raises KeyError for a key that
+        `texts.SPECS` lacks."""
         if key not in texts.SPECS:
             raise KeyError(f"unknown bot text {key!r}; add it to bot/content/texts.py")
+        column = getattr(TEXTS.model, texts.COLUMN[self.language])
         with self._session() as session:
-            template = session.execute(
-                select(TEXTS.model.text).where(TEXTS.model.key == key)
-            ).scalar_one_or_none()
-        return texts.fill(template if template is not None else texts.defaults()[key], values)
+            template = session.execute(select(column).where(TEXTS.model.key == key)).scalar_one_or_none()
+        return texts.fill(template, values) if template else texts.default(key, self.language, **values)
 
     def stamp(self, kind: ContentType) -> tuple[Any, ...]:
         """A value that changes whenever an item of the type is added, changed or

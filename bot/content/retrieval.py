@@ -77,8 +77,8 @@ NEAR_EXACT = 90
 # trained intents answer (tests/nlu/test_nlu.yml) score at most 0.85.
 CLEAR_MATCH = 1.0
 
-# Function words and question words that say nothing about the topic. Folded
-# forms (no å/ä/ö), compared with both the word as written and its lemma,
+# Function words and question words, Swedish and English, that say nothing about
+# the topic. Folded forms (no å/ä/ö), compared with both the word as written and its lemma,
 # since the lookup lemmatizer maps some of them oddly ("har" → "hare").
 STOP_WORDS = frozenset("""
     alla allt andra ar att av bara bli blir da dar de dem den denna dess det detta dig din
@@ -87,7 +87,12 @@ STOP_WORDS = frozenset("""
     men mig min mina mitt mycket nagon nagot nagra nar ni nu och om oss pa sa sig sin sina
     sitt ska skall skulle som tack till under upp ut vad var vara varfor vart vem vi vid
     vilka vilken vilket vill
-""".split())
+""".split()) | frozenset("""
+    a about also am an and any are as at be been can could did do does for from get got has
+    have how i if in into is it its me my no not of on or our please so some tell than that
+    the their there these they this to us want was we what when where which who why will
+    with would you your
+""".split())  # English ones too, for English questions and example questions
 
 # Endings stripped from words the lookup table does not know (often words typed
 # without å/ä/ö), so "vanorterna" meets the lemma of "vänorterna", "vänort".
@@ -293,7 +298,7 @@ class QARetriever:
         texts: list[str] = []
         owners: list[int] = []
         for index, entry in enumerate(entries):
-            for text in (entry.title, *entry.examples):
+            for text in entry.questions or (entry.title, *entry.examples):
                 texts.append(text)
                 owners.append(index)
         vocabulary = tokeniser().vocabulary(texts) if texts else frozenset()

@@ -59,13 +59,18 @@ def seed_if_empty(url: str | None = None, seed: Path = CONTENT_SEED_DIR) -> bool
 
 
 def add_missing_texts(url: str | None = None) -> list[str]:
-    """Add the default of every bot text the store lacks (new keys, older stores); the keys added."""
+    """Add the default of every bot text the store lacks (new keys, older stores), and
+    the default English wording of each stored text that has none yet; the keys added."""
+    english = texts.defaults(language="en")
     with session_factory(url)() as session, session.begin():
-        present = set(session.execute(select(TEXTS.model.key)).scalars())
-        rows = [TEXTS.model(key=key, text=text)
-                for key, text in texts.defaults().items() if key in texts.SPECS and key not in present]
+        stored = {row.key: row for row in session.execute(select(TEXTS.model)).scalars()}
+        rows = [TEXTS.model(key=key, text=text, text_en=english.get(key, ""))
+                for key, text in texts.defaults().items() if key in texts.SPECS and key not in stored]
+        untranslated = [row for key, row in stored.items() if row.text_en is None and english.get(key)]
+        for row in untranslated:
+            row.text_en = english[row.key]
         session.add_all(rows)
-        for row in rows:
+        for row in rows + untranslated:
             history.record(session, row, "importerad", "standardtext")
     if rows:
         logger.info("Added the default wording of %d bot texts", len(rows))

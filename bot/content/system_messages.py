@@ -26,20 +26,21 @@ def _repo() -> ContentRepository:
     return _repository
 
 
-def system_text(key: str, repo: ContentRepository | None = None, **values: object) -> str:
-    """The staff's wording of a system message, or its default if the store fails."""
+def system_text(key: str, repo: ContentRepository | None = None, language: str = "sv", **values: object) -> str:
+    """The staff's wording of a system message in `language` ("sv" or "en"), or its
+    default in that language if the store fails."""
     try:
-        return (repo or _repo()).text(key, **values)
+        return (repo or _repo()).in_language(language).text(key, **values)
     except Exception:  # noqa: BLE001 - whatever broke, the resident still gets an answer
         logger.warning("Bot text %r not readable from the content store; sent its default", key,
                        exc_info=True)
-        return texts.default(key, **values)
+        return texts.default(key, language, **values)
 
 
-async def system_reply(key: str) -> str:
+async def system_reply(key: str, language: str = "sv") -> str:
     """`system_text` off the event loop (the store may take seconds to fail)."""
     values = {"antal": MAX_MESSAGE_CHARS} if key == "too_long" else {}
-    return await asyncio.to_thread(system_text, key, **values)
+    return await asyncio.to_thread(system_text, key, None, language, **values)
 
 
 # The default wording, for code that must not wait for the store: nginx's

@@ -3,8 +3,9 @@
 Every fixed sentence a resident can see (greeting, intros, headings, the
 unknown-partner reply, errors) is a template that staff edit in the portal.
 `SPECS` says which keys exist and which placeholders each may or must use;
-the default wording is written once, in `data/content/texts.yml`, which seeds
-the store and is also the safe fallback when the store cannot be read.
+the default wording is written once, in `data/content/texts.yml` (Swedish
+`text`, English `text_en`, with the same placeholders), which seeds the store
+and is also the safe fallback when the store cannot be read.
 """
 from __future__ import annotations
 
@@ -102,6 +103,13 @@ SPECS: dict[str, TextSpec] = {spec.key: spec for spec in (
     _spec("partners_none_other_than", "Inga fler samarbetsparter än de som nämndes", ("namn",), namn="Herning"),
     _spec("partners_none_outside_place", "Inga samarbetsparter utanför ett land eller en världsdel",
           ("plats",), plats="Europa"),
+    # The kinds of partner, in the plural, as {typ} in the lists' headings ("partner" is
+    # never asked for: every contact is one).
+    _spec("kind_twin_town", "Typen vänort, i plural (vänorter)"),
+    _spec("kind_network", "Typen nätverk, i plural (nätverk)"),
+    _spec("kind_regional", "Typen regional organisation, i plural (regionala organisationer)"),
+    # English answers only: what an item without an English version is sent with.
+    _spec("only_in_swedish", "Not under ett svar som bara finns på svenska (visas i engelska svar)"),
 )}
 
 
@@ -163,17 +171,23 @@ def example(key: str, template: str) -> str:
     return fill(template, dict(SPECS[key].examples))
 
 
+# A bot text's column (and bundle field) in each language.
+COLUMN = {"sv": "text", "en": "text_en"}
+
+
 @cache
-def _seed(path: Path) -> dict[str, str]:
+def _seed(path: Path, language: str) -> dict[str, str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {entry["key"]: entry["text"] for entry in data.get("texts") or []}
+    column = COLUMN[language]
+    return {entry["key"]: entry[column] for entry in data.get("texts") or [] if entry.get(column)}
 
 
-def defaults(path: Path = SEED_FILE) -> dict[str, str]:
-    """The default wording of every key, from the seed file (no database involved)."""
-    return dict(_seed(path))
+def defaults(path: Path = SEED_FILE, language: str = "sv") -> dict[str, str]:
+    """The default wording of every key in a language, from the seed file (no database involved)."""
+    return dict(_seed(path, language))
 
 
-def default(key: str, **values: object) -> str:
+def default(key: str, language: str = "sv", **values: object) -> str:
     """A default text filled in: the safe path when the content store is down."""
-    return fill(_seed(SEED_FILE)[key], values)
+    wording = _seed(SEED_FILE, language)
+    return fill(wording.get(key) or _seed(SEED_FILE, "sv")[key], values)

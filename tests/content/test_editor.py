@@ -273,10 +273,12 @@ def test_search_finds_text_without_case_or_diacritics(editor):
 
 
 def test_a_bundle_round_trips_qa_entries(editor, sessions, content_url, tmp_path):
-    editor.create(QA, {"title": "Erasmus", "answer": "**Ja**", "examples": ["Kan skolor söka?", "Erasmus"]}, "a")
+    editor.create(QA, {"title": "Erasmus", "answer": "**Ja**", "examples": ["Kan skolor söka?", "Erasmus"],
+                       "answer_en": "**Yes**", "examples_en": ["Can schools apply?"]}, "a")
     with sessions() as session:
         first = export_content(session)
-    assert first["qa"] == [{"title": "Erasmus", "answer": "**Ja**", "examples": ["Kan skolor söka?", "Erasmus"],
+    assert first["qa"] == [{"title": "Erasmus", "title_en": "", "answer": "**Ja**", "answer_en": "**Yes**",
+                            "examples": ["Kan skolor söka?", "Erasmus"], "examples_en": ["Can schools apply?"],
                             "source": "staff", "source_date": dt.date.today()}]
     path = tmp_path / "bundle.yml"
     path.write_text(dump_bundle(first), encoding="utf-8")

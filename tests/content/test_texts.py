@@ -140,7 +140,8 @@ def _bundle_text(sessions) -> str:
 def test_export_carries_the_texts_and_imports_again(editor, sessions):
     save(editor, "thank", "Tack själv!")
     bundle = parse_bundle([("export.yml", _bundle_text(sessions))])
-    assert {"key": "thank", "text": "Tack själv!"} in [dict(t) for t in bundle["texts"]]
+    assert {"key": "thank", "text": "Tack själv!", "text_en": texts.defaults(language="en")["thank"]} in [
+        dict(t) for t in bundle["texts"]]
 
 
 def test_an_older_bundle_without_texts_imports_with_the_default_wording(sessions):

@@ -33,7 +33,8 @@ def test_editing_a_bot_text_with_preview_and_errors_passes_axe(page, portal_proc
 
     page.locator("#f-text").fill("Jag känner inte till {namn}.")
     page.get_by_role("button", name="Förhandsgranska").click()
-    expect(page.locator(".preview__html")).to_have_text("Jag känner inte till Oslo.")
+    expect(page.locator(".preview__html[lang=sv]")).to_have_text("Jag känner inte till Oslo.")
+    expect(page.locator(".preview__html[lang=en]")).to_have_text("I have no information about any cooperation with Oslo.")
     assert_no_violations(page, "bot text preview")
 
     page.locator("#f-text").fill("Jag känner inte till det.")

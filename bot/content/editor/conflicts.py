@@ -13,6 +13,7 @@ from bot.content.editor.errors import EditorError
 from bot.content.history import VersionEntry
 from bot.content.items import Item, item_of
 from bot.content.types import ContentType
+from bot.content.types.declaration import same_value
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,6 @@ def conflict(session: Session, kind: ContentType, item_id: int, loaded_version: 
         for name in kind.field_names:
             before = loaded.snapshot.get(name) if loaded else None
             after = current.values[name]
-            if loaded is None or before != after:
+            if loaded is None or not same_value(before, after):
                 changes.append(Change(name, kind.field(name).label, before, after))
     return EditConflict(kind, current, loaded_version, changes, entries[0] if entries else None)

@@ -15,6 +15,7 @@ from bot.content.editor.writes import ContentWriter
 from bot.content.history import VersionEntry, entries, version_entry
 from bot.content.items import Item
 from bot.content.types import ContentType
+from bot.content.types.declaration import same_value
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def diff(kind: ContentType, before: Mapping[str, Any] | None, after: Mapping[str
     for name in kind.field_names:
         old = before.get(name) if before else None
         new = after.get(name)
-        if before is not None and old == new:
+        if before is not None and same_value(old, new):
             continue
         diffs.append(FieldDiff(name, kind.field(name).label, word_diff(old, new)))
     return diffs
@@ -85,7 +86,9 @@ class VersionHistory(ContentWriter):
         """Make an earlier version current again, as a new version (validated as any save).
         An item that has been deleted is created anew from the version."""
         entry, _previous = self.version(kind, item_id, entry_id)
-        raw = {name: entry.snapshot.get(name) for name in kind.field_names}
+        # A version saved before English existed keeps today's English (the update keeps what raw leaves out).
+        raw = {name: entry.snapshot.get(name) for name in kind.field_names
+               if name in entry.snapshot or not kind.field(name).english_of}
         exists = self.repository.item(kind, item_id) is not None
         if kind.ordered:  # its old place, or the end of today's list
             room = self.repository.count(kind) + (0 if exists else 1)

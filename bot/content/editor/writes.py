@@ -27,6 +27,13 @@ from bot.content.types.topic import protected_topic_keys
 from bot.db.engine import session_factory
 
 
+def _with_stored_english(kind: ContentType, raw: Mapping[str, Any], row: Any) -> Mapping[str, Any]:
+    """An update that does not mention a field's English version keeps the stored one
+    (callers that know only Swedish; the portal's form always sends both)."""
+    kept = {f.name: getattr(row, f.name) for f in kind.fields if f.english_of and f.name not in raw}
+    return {**kept, **raw} if kept else raw
+
+
 def _written_by_staff(row: Any) -> None:
     """An item staff create or change cites the municipality, on the day of the change."""
     if isinstance(row, models.Sourced):
@@ -80,10 +87,10 @@ class ContentWriter:
 
     def update(self, kind: ContentType, item_id: int, raw: Mapping[str, Any], expected_version: int,
                who: str, action: str = "ändrad") -> Item:
-        values, errors = clean(kind, raw)
         try:
             with self._write() as session:
                 row = self._current(session, kind, item_id, expected_version)
+                values, errors = clean(kind, _with_stored_english(kind, raw, row))
                 self._validate(session, kind, values, errors, row)
                 if kind.ordered and values["position"] != row.position:
                     self._make_room(session, kind, values["position"], row, who)

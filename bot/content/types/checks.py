@@ -55,7 +55,9 @@ LIST_CAPS: dict[str, tuple[int, str]] = {"examples": (50, "exempelfrågor"), "al
 
 
 def cap_problem(field: str, value: Any) -> str:
-    """A Swedish reason when a value is longer than its field allows, else ""."""
+    """A Swedish reason when a value is longer than its field allows, else "".
+    A field's English version (`title_en`) has the caps of its Swedish one."""
+    field = field.removesuffix("_en")
     if isinstance(value, str) and len(value) > FIELD_CAPS.get(field, MAX_LONG_TEXT):
         return f"får vara högst {FIELD_CAPS.get(field, MAX_LONG_TEXT)} tecken (nu {len(value)})"
     if isinstance(value, list):

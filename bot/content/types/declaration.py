@@ -2,8 +2,10 @@
 
 Each module beside this one declares one type. History, the bundle, the
 editor and the repository loop over the declarations, so a type is described
-once. A declaration is checked when it is made: a missing validator, or a
-field its model lacks, stops the import of bot.content.types.
+once. A field declared `translated` gets an English twin `<name>_en` right
+after it (optional, a nullable column), so all of them cover both languages.
+A declaration is checked when it is made: a missing validator, or a field its
+model lacks, stops the import of bot.content.types.
 """
 from __future__ import annotations
 
@@ -20,6 +22,11 @@ from bot.content.models import SOURCES, Sourced
 from bot.content.types import checks
 
 WIDGETS = ("text", "markdown", "textarea", "lines", "select", "date", "url", "position", "key", "fixed")
+LANGUAGES = ("sv", "en")  # Swedish is the main language and the default
+ENGLISH_SUFFIX = "_en"  # the English version of field `title` is the field (and column) `title_en`
+# Widgets of the long texts an answer is made of: a missing English one is sent
+# in Swedish with a short English note (ContentRepository); short ones fall back silently.
+LONG_TEXT_WIDGETS = ("markdown", "textarea")
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class Field:
     check: checks.Check | None = None  # None: the widget's usual check
     choices: tuple[tuple[str, str], ...] = ()  # a select's stored values and their Swedish labels
     in_bundle: bool = True  # False: the import derives it (a position is the bundle's order)
+    translated: bool = False  # True: the type also has an English version of it (`<name>_en`)
+    english_of: str = ""  # the Swedish field this field is the English version of ("" if none)
 
     def problem(self, value: Any) -> str:
         """What is wrong with a value, in Swedish ("" if nothing)."""
@@ -50,6 +59,65 @@ class Field:
         """The value an optional field gets when a bundle leaves it out."""
         return [] if self.widget == "lines" else ""
 
+    def english(self) -> Field:
+        """The English version of a translated field: optional, so an item may lack it
+        (older stores and bundles; the bot then answers in Swedish with a note)."""
+        return Field(self.name + ENGLISH_SUFFIX, f"{self.label} på engelska", self.widget,
+                     check=_optional(self.check) if self.check else None,
+                     english_of=self.name)
+
+
+def _optional(check: checks.Check) -> checks.Check:
+    """A required field's check that also lets the English version be left empty."""
+    return lambda value: "" if _empty(value) else check(value)
+
+
+def english_fields(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    """The fields with each translated one followed by its English version."""
+    return tuple(f for own in fields for f in ((own, own.english()) if own.translated else (own,)))
+
+
+def _empty(value: Any) -> bool:
+    return value in ("", [], None)
+
+
+def same_value(old: Any, new: Any) -> bool:
+    """Whether two stored values are the same; an English version a version from
+    before English did not have (None) is the same as an empty one."""
+    return old == new or (_empty(old) and _empty(new))
+
+
+@dataclass(frozen=True)
+class Localised:
+    """A stored row as the bot reads it in one language: a translated field gives
+    its English version in English, else the Swedish one (a long text then ends
+    with `note`, the bot text "only in Swedish"); every other attribute is the row's."""
+
+    row: Any
+    language: str = "sv"
+    note: str = ""
+
+    def __getattr__(self, name: str) -> Any:
+        row = self.__dict__["row"]
+        swedish = getattr(row, name)
+        if self.language == "sv" or not hasattr(row, name + ENGLISH_SUFFIX):
+            return swedish
+        english = getattr(row, name + ENGLISH_SUFFIX)
+        if not _empty(english):
+            return english
+        long_text = TYPE_WIDGETS.get((type(row), name)) in LONG_TEXT_WIDGETS
+        return f"{swedish}\n\n{self.note}" if long_text and swedish and self.note else swedish
+
+    def every(self, name: str) -> tuple[str, ...]:
+        """The field in every language it is written in, a list's lines one by one
+        (for matching residents' wording)."""
+        values = (getattr(self.row, name), getattr(self.row, name + ENGLISH_SUFFIX, None))
+        lines = [line for v in values if not _empty(v) for line in (v if isinstance(v, list) else [v])]
+        return tuple(dict.fromkeys(lines))
+
+
+# (model, field name) → widget, for every declared type (filled in as types are declared).
+TYPE_WIDGETS: dict[tuple[type, str], str] = {}
 
 # What an item cites, in a bundle: "page" and the page's date, or "staff" and the
 # day staff last changed it. Written by the export, so an import keeps it.
@@ -127,6 +195,8 @@ class ContentType:
     check_bundle: BundleCheck | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", english_fields(self.fields))
+        TYPE_WIDGETS.update({(self.model, f.name): f.widget for f in self.fields})
         columns = set(self.model.__table__.columns.keys())
         named = [f.name for f in self.fields] + [self.title_field, self.order_by, self.bundle_order or "id"]
         missing = [name for name in named if name not in columns]
@@ -148,6 +218,16 @@ class ContentType:
     @property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    @property
+    def translated(self) -> tuple[Field, ...]:
+        """The Swedish fields that have an English version."""
+        return tuple(f for f in self.fields if f.translated)
+
+    def missing_english(self, values: Mapping[str, Any]) -> list[Field]:
+        """The translated fields whose Swedish text is given but whose English one is not."""
+        return [f for f in self.translated
+                if not _empty(values.get(f.name)) and _empty(values.get(f.name + ENGLISH_SUFFIX))]
 
     @property
     def sourced(self) -> bool:

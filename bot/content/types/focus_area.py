@@ -20,6 +20,8 @@ class FocusArea(Sourced, Versioned, Base):
     position = Column(Integer, nullable=False)
     title = Column(String(300), nullable=False, unique=True)
     description = Column(Text, nullable=False, default="")
+    title_en = Column(String(300), nullable=True)
+    description_en = Column(Text, nullable=True)
     aliases = Column(JSON, nullable=False, default=list)
 
 
@@ -50,8 +52,8 @@ FOCUS_AREAS = ContentType(
     section="focus_areas", noun="fokusområde", title_field="title", order_by="position", ordered=True,
     fields=(
         Field("position", "Plats i ordningen", "position", in_bundle=False),
-        Field("title", "Rubrik", required=True),
-        Field("description", "Beskrivning", "markdown"),
+        Field("title", "Rubrik", required=True, translated=True),
+        Field("description", "Beskrivning", "markdown", translated=True),
         Field("aliases", "Sökord", "lines"),
     ),
     validate=_validate,

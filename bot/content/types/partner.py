@@ -13,18 +13,13 @@ from bot.content.types.declaration import ContentType, Field, SaveContext, Uniqu
 from bot.db.base import Base
 
 PARTNER_KINDS = ("twin_town", "partner", "network", "regional")
-# Each kind's Swedish name, in the singular (the editor) and the plural (the bot's lists).
+# Each kind's Swedish name for the editor; the bot's lists name a kind in the plural by
+# the bot text `kind_<kind>`, in the answer's language (bot/content/texts.py).
 KIND_LABELS = {
     "twin_town": "vänort",
     "partner": "samarbetspart",
     "network": "nätverk",
     "regional": "regional organisation",
-}
-KIND_PLURALS = {
-    "twin_town": "vänorter",
-    "partner": "samarbetsparter",
-    "network": "nätverk",
-    "regional": "regionala organisationer",
 }
 
 
@@ -38,6 +33,9 @@ class Partner(Sourced, Versioned, Base):
     continent = Column(String(100), nullable=False, default="")
     kind = Column(String(20), nullable=False, default="partner")
     description = Column(Text, nullable=False, default="")
+    country_en = Column(String(100), nullable=True)
+    continent_en = Column(String(100), nullable=True)
+    description_en = Column(Text, nullable=True)
     aliases = Column(JSON, nullable=False, default=list)
 
 
@@ -50,6 +48,9 @@ class PartnerRecord:
     description: str
     aliases: tuple[str, ...]
     provenance: Provenance = field(default=PAGE, compare=False)
+    # The country and continent in every language they are written in, for matching
+    # where a resident asks about ("Danmark" or "Denmark").
+    places: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -84,15 +85,16 @@ PARTNERS = ContentType(
     bundle_order="name",  # as the export has always listed them; the bot reads them as added
     fields=(
         Field("name", "Namn", required=True),
-        Field("country", "Land"),
-        Field("continent", "Världsdel"),
+        Field("country", "Land", translated=True),
+        Field("continent", "Världsdel", translated=True),
         Field("kind", "Typ", "select", required=True,
               choices=tuple((kind, KIND_LABELS[kind].capitalize()) for kind in PARTNER_KINDS)),
-        Field("description", "Beskrivning", "markdown"),
+        Field("description", "Beskrivning", "markdown", translated=True),
         Field("aliases", "Andra namn", "lines"),
     ),
     validate=_validate,
     record=lambda row: PartnerRecord(row.name, row.country, row.continent, row.kind, row.description,
-                                     tuple(row.aliases), provenance_of(row)),
+                                     tuple(row.aliases), provenance_of(row),
+                                     row.every("country") + row.every("continent")),
     unique=(Unique("partnernamnet eller aliaset", lambda record: [record["name"], *record.get("aliases", [])]),),
 )

@@ -22,6 +22,9 @@ class QAEntry(Sourced, Versioned, Base):
     title = Column(String(300), nullable=False, unique=True)
     answer = Column(Text, nullable=False)
     examples = Column(JSON, nullable=False, default=list)
+    title_en = Column(String(300), nullable=True)
+    answer_en = Column(Text, nullable=True)
+    examples_en = Column(JSON, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class QARecord:
     title: str
     answer: str
     examples: tuple[str, ...]
+    # The title and example questions in both languages: what the retrieval indexes,
+    # so an English question finds the entry and gets its answer in English.
+    questions: tuple[str, ...] = ()
 
 
 def _validate(values: dict[str, Any], errors: dict[str, str], save: SaveContext) -> None:
@@ -57,12 +63,13 @@ QA = ContentType(
     section="qa", noun="fråga och svar", title_field="title", order_by="title",
     optional_section=True, default_source="staff",
     fields=(
-        Field("title", "Fråga (rubrik)", required=True),
-        Field("answer", "Svar", "markdown", required=True),
-        Field("examples", "Exempelfrågor", "lines", required=True, check=checks.examples),
+        Field("title", "Fråga (rubrik)", required=True, translated=True),
+        Field("answer", "Svar", "markdown", required=True, translated=True),
+        Field("examples", "Exempelfrågor", "lines", required=True, check=checks.examples, translated=True),
     ),
     validate=_validate,
-    record=lambda row: QARecord(row.id, row.title, row.answer, tuple(row.examples)),
+    record=lambda row: QARecord(row.id, row.title, row.answer, tuple(row.examples),
+                                row.every("title") + row.every("examples")),
     unique=(Unique("frågans rubrik", lambda record: [record["title"]]),
             Unique("exempelfrågan", lambda record: record["examples"])),
 )

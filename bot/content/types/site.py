@@ -22,6 +22,8 @@ class SiteInfo(Versioned, Base):
     source_title = Column(String(200), nullable=False)
     source_url = Column(String(500), nullable=False, default="")  # the page itself; "" if unknown
     last_updated = Column(Date, nullable=False)
+    municipality_en = Column(String(200), nullable=True)
+    source_title_en = Column(String(200), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,9 @@ SITE = ContentType(
     section="site", noun="site", title_field="source_title", order_by="id",
     can_create=False, can_delete=False, single=True,
     fields=(
-        Field("municipality", "Kommun", required=True),
+        Field("municipality", "Kommun", required=True, translated=True),
         Field("municipality_url", "Kommunens webbplats", "url", required=True),
-        Field("source_title", "Källsidans rubrik", required=True),
+        Field("source_title", "Källsidans rubrik", required=True, translated=True),
         Field("source_url", "Källsidans egen adress", "url"),
         Field("last_updated", "Källsidan senast uppdaterad", "date", required=True),
     ),

@@ -20,19 +20,22 @@ class BotText(Versioned, Base):
     id = Column(Integer, primary_key=True)
     key = Column(String(80), nullable=False, unique=True)
     text = Column(Text, nullable=False)
+    text_en = Column(Text, nullable=True)
 
 
 def _validate(values: dict[str, Any], errors: dict[str, str], save: SaveContext) -> None:
-    """The key stays; the template uses only its own placeholders, and the required ones."""
+    """The key stays; each language's template uses only its own placeholders, and the
+    required ones. The bot's own sentences exist in both languages, so neither may be empty."""
     if save.row is not None and values.get("key") != save.row.key:
         errors["key"] = f"Nyckeln ”{save.row.key}” kan inte ändras."
     spec = texts.SPECS.get(values.get("key") or "")
     if spec is None and "key" not in errors:
         errors["key"] = f"Boten använder ingen text med nyckeln ”{values.get('key')}”."
-    elif spec is not None and "text" not in errors:
-        problem = texts.problem(spec, values.get("text") or "")
+        return
+    for column in texts.COLUMN.values():
+        problem = texts.problem(spec, values.get(column) or "") if spec is not None and column not in errors else ""
         if problem:
-            errors["text"] = problem
+            errors[column] = problem
 
 
 def _title(values: Mapping[str, Any]) -> str:
@@ -45,16 +48,25 @@ def _templates_fit(records: list[Mapping[str, Any]]) -> list[tuple[Mapping[str, 
     problems = []
     for record in records:
         spec = texts.SPECS.get(record["key"])
-        reason = f"okänd textnyckel ”{record['key']}”" if spec is None else texts.problem(spec, record["text"])
-        if reason:
-            problems.append((record, f"text ”{record['key']}”: {reason}"))
+        if spec is None:
+            problems.append((record, f"text ”{record['key']}”: okänd textnyckel ”{record['key']}”"))
+            continue
+        for column in texts.COLUMN.values():
+            reason = texts.problem(spec, record[column]) if record.get(column) or column == "text" else ""
+            if reason:
+                problems.append((record, f"text ”{record['key']}”: {reason}"))
     return problems
 
 
 def _every_key(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every text the bot uses: the bundle's wording, else the default (older bundles have none)."""
-    wording = texts.defaults() | {record["key"]: record["text"] for record in records}
-    return [{"key": key, "text": wording[key]} for key in texts.SPECS]
+    """Every text the bot uses, in both languages: the bundle's wording, else the
+    default (older bundles have no texts, or only Swedish ones)."""
+    rows = []
+    for key in texts.SPECS:
+        given = next((record for record in records if record["key"] == key), {})
+        rows.append({"key": key} | {column: given.get(column) or texts.defaults(language=language).get(key, "")
+                                    for language, column in texts.COLUMN.items()})
+    return rows
 
 
 TEXTS = ContentType(
@@ -63,7 +75,7 @@ TEXTS = ContentType(
     can_create=False, can_delete=False, optional_section=True,
     fields=(
         Field("key", "Nyckel", "fixed", required=True),
-        Field("text", "Text", "textarea", required=True),
+        Field("text", "Text", "textarea", required=True, translated=True),
     ),
     validate=_validate,
     title_of=_title,

@@ -28,6 +28,8 @@ class Topic(Sourced, Versioned, Base):
     key = Column(String(80), nullable=False, unique=True)
     title = Column(String(200), nullable=False)
     body = Column(Text, nullable=False)
+    title_en = Column(String(200), nullable=True)
+    body_en = Column(Text, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,8 @@ TOPICS = ContentType(
     section="topics", noun="ämne", title_field="title", order_by="key",
     fields=(
         Field("key", "Nyckel", "key", required=True),
-        Field("title", "Rubrik", required=True),
-        Field("body", "Svar", "markdown", required=True),
+        Field("title", "Rubrik", required=True, translated=True),
+        Field("body", "Svar", "markdown", required=True, translated=True),
     ),
     validate=_validate,
     record=lambda row: TopicAnswer(row.key, row.title, row.body, provenance_of(row)),

@@ -27,6 +27,7 @@ ROUTES: list[Route] = [
     ("GET", "/admin/account", account.account_form, "redaktör"),
     ("POST", "/admin/account", account.change_password, "redaktör"),
     ("GET", "/admin/search", content.search, "redaktör"),
+    ("GET", "/admin/english", content.untranslated_items, "redaktör"),
     ("GET", f"/admin/content/{KIND}", content.list_items, "redaktör"),
     ("GET", f"/admin/content/{KIND}/new", content.new_form, "redaktör"),
     ("GET", f"/admin/content/{KIND}/deleted", content.deleted_items, "redaktör"),

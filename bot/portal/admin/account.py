@@ -6,6 +6,7 @@ from aiohttp_session import get_session
 
 from bot.content.editor import ContentEditor, ValidationFailed
 from bot.content.repository import ContentRepository
+from bot.content.translations import untranslated
 from bot.portal.admin.common import flash, form_data, render
 from bot.portal.admin.content_pages import PAGES
 from bot.portal.auth import LoginRefused, UserStore
@@ -67,8 +68,10 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     recent = await blocking(editor(request).recent_changes, 15)
     account = current_user(request)
     throttling = users(request).throttle.summary() if account and account.is_admin else None
-    return await render(request, "admin/dashboard.html",
-                        {"counts": counts, "recent": recent, "throttling": throttling})
+    untranslated_count = len(await blocking(untranslated, repository(request)))
+    return await render(request, "admin/dashboard.html", {"counts": counts, "recent": recent,
+                                                          "throttling": throttling,
+                                                          "untranslated": untranslated_count})
 
 
 async def account_form(request: web.Request) -> web.StreamResponse:

@@ -16,11 +16,12 @@ from bot.content.items import Item
 from bot.content.markup import render_off_loop
 from bot.content.repository import ContentRepository
 from bot.content.retrieval import QARetriever
+from bot.content.translations import untranslated
 from bot.content.types import QA, TEXTS, TOPICS
 from bot.content.types.topic import protected_topic_keys
 from bot.portal.admin.account import editor, repository
 from bot.portal.admin.common import error_page, flash, flash_warnings, form_data, form_value, render
-from bot.portal.admin.content_pages import PAGES, ContentPage
+from bot.portal.admin.content_pages import PAGE_OF_TYPE, PAGES, ContentPage
 from bot.portal.security import blocking, current_user
 
 SAVED = "Ändringarna är sparade. Boten använder dem från nästa meddelande."
@@ -57,21 +58,27 @@ def _values_of(item: Item) -> dict[str, str]:
 
 
 def _submitted(kind: ContentPage, form: Mapping[str, str]) -> dict[str, str]:
-    return {f.name: form.get(f.name, "") for f in kind.fields}
+    """The form's values; an English version the form leaves out keeps the stored one."""
+    return {f.name: form.get(f.name, "") for f in kind.fields if f.name in form or not f.english_of}
 
 
 def _text_preview(values: Mapping[str, str]) -> list[dict[str, Any]]:
-    """A bot text filled in with its example values, or why it cannot be."""
+    """A bot text in each language filled in with its example values, or why it cannot be."""
     spec = texts.SPECS.get(values.get("key", ""))
     if spec is None:
         return []
-    template = values.get("text", "")
-    problem = texts.problem(spec, template)
-    if problem:
-        return [{"label": "Med exempelvärden", "problem": problem}]
-    filled = texts.example(spec.key, template)
-    return [{"label": "Med exempelvärden", "html": Markup('<p class="prewrap">') + escape(filled)
-             + Markup("</p>"), "text": filled}]
+    previews = []
+    for language, column in texts.COLUMN.items():
+        label = TEXTS.field(column).label + ", med exempelvärden"
+        template = values.get(column, "")
+        problem = texts.problem(spec, template)
+        if problem:
+            previews.append({"label": label, "problem": problem, "lang": language})
+            continue
+        filled = texts.example(spec.key, template)
+        previews.append({"label": label, "html": Markup('<p class="prewrap">') + escape(filled) + Markup("</p>"),
+                         "text": filled, "lang": language})
+    return previews
 
 
 async def _preview(kind: ContentPage, values: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -82,8 +89,8 @@ async def _preview(kind: ContentPage, values: Mapping[str, str]) -> list[dict[st
     rendered = await render_off_loop([values.get(field.name, "") for field in fields], heading_offset=2)
     if rendered is None:  # stopped at the time limit (render_off_loop)
         return [{"label": "Förhandsgranskning", "html": Markup(f"<p>{PREVIEW_TOO_SLOW}</p>"),
-                 "text": PREVIEW_TOO_SLOW}]
-    return [{"label": field.label, "html": Markup(html), "text": text}
+                 "text": PREVIEW_TOO_SLOW, "lang": "sv"}]
+    return [{"label": field.label, "html": Markup(html), "text": text, "lang": "en" if field.english_of else "sv"}
             for field, (html, text) in zip(fields, rendered)]
 
 
@@ -144,6 +151,12 @@ async def deleted_items(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     entries = await blocking(editor(request).deleted, kind.type)
     return await render(request, "admin/deleted.html", {"kind": kind, "entries": entries})
+
+
+async def untranslated_items(request: web.Request) -> web.StreamResponse:
+    """The items that have no English version yet (the bot sends them in Swedish with a note)."""
+    missing = await blocking(untranslated, repository(request))
+    return await render(request, "admin/english.html", {"missing": missing, "pages": PAGE_OF_TYPE})
 
 
 async def search(request: web.Request) -> web.StreamResponse:

@@ -11,6 +11,7 @@ from aiohttp.web_request import FileField
 from bot.content.bundle import BundleError, Problem
 from bot.content.retrieval import STAFF_INTENT
 from bot.content.store import export_text, import_file
+from bot.content.translations import untranslated
 from bot.content.types import QA
 from bot.content.types.qa import QARecord
 from bot.conversations.inbox import training_text
@@ -83,8 +84,11 @@ async def import_store(request: web.Request) -> web.StreamResponse:
         counts = await blocking(import_file, (name, text), _database(request), who)
     except BundleError as error:
         return await page(request, error.problems, 422, name)
+    missing = len(await blocking(untranslated, repository(request)))
+    english = (f" {missing} {'sak' if missing == 1 else 'saker'} saknar engelsk version; listan finns under "
+               "Engelska på startsidan." if missing else "")
     await flash(request, f"{name} är importerad: {_summary(counts)}. "
-                         "Boten använder innehållet från nästa meddelande.")
+                         f"Boten använder innehållet från nästa meddelande.{english}")
     raise web.HTTPSeeOther("/admin/transfer")
 
 
