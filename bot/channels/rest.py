@@ -31,15 +31,13 @@ from sanic.request import Request
 from bot.channels.guards import allowed_metadata, refuse_malformed
 from bot.channels.questions import Parse, understood
 from bot.content.system_messages import MAX_MESSAGE_CHARS, system_reply
-from bot.nlp.language import DEFAULT, next_language, warm_up
+from bot.nlp.language import next_language, warm_up
 from bot.privacy.masking import PLACEHOLDER_RE, mask_text, mask_value
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 LANGUAGE_KEY = "language"  # in each user message's metadata (actions/base.py reads it)
-# The language of the channel's own replies: system_reply writes Swedish only.
-SYSTEM_REPLY_LANGUAGE = DEFAULT
 
 
 class ResidentRestInput(RestInput):
@@ -71,18 +69,17 @@ def guarded(on_new_message: Handler) -> Handler:
 
     async def handle(message: UserMessage) -> None:
         text = (message.text or "").strip()
-        if not text:
-            await _send_system(message.output_channel, message.sender_id, "empty_message")
-            return
-        if len(text) > MAX_MESSAGE_CHARS:
-            await _send_system(message.output_channel, message.sender_id, "too_long")
-            return
-        # Before anything else sees it: the NLU pipeline, the actions, the logs and
-        # the tracker store only ever get the masked text and metadata.
-        message.text = mask_text(text)
+        # Before anything else sees them: the NLU pipeline, the actions, the logs
+        # and the tracker store only ever get the masked text and metadata.
         metadata = mask_value(message.metadata) if message.metadata else {}
         chosen = (metadata.get("widget") or {}).get("lang")
-        language = next_language(await _previous_language(message.sender_id), message.text, chosen)
+        previous = await _previous_language(message.sender_id)
+        if not text or len(text) > MAX_MESSAGE_CHARS:  # answered in the conversation's language
+            key = "empty_message" if not text else "too_long"
+            await _send_system(message.output_channel, message.sender_id, key, next_language(previous, "", chosen))
+            return
+        message.text = mask_text(text)
+        language = next_language(previous, message.text, chosen)
         message.metadata = {**metadata, LANGUAGE_KEY: language}
         collector = message.output_channel
         try:
@@ -97,18 +94,18 @@ def guarded(on_new_message: Handler) -> Handler:
             if isinstance(collector, CollectingOutputChannel):
                 if collector.messages == []:
                     logger.error("No reply for sender %s; sent the fallback", message.sender_id)
-                    await _send_system(collector, message.sender_id, "technical_error")
+                    await _send_system(collector, message.sender_id, "technical_error", language)
                 for reply in collector.messages:
                     reply.setdefault("lang", language)
 
     return handle
 
 
-async def _send_system(channel: OutputChannel, sender_id: str, key: str) -> None:
-    """One of the channel's own replies, marked with the language it is written in."""
-    await channel.send_text_message(sender_id, await system_reply(key))
+async def _send_system(channel: OutputChannel, sender_id: str, key: str, language: str) -> None:
+    """One of the channel's own replies, in the conversation's language and marked with it."""
+    await channel.send_text_message(sender_id, await system_reply(key, language))
     if isinstance(channel, CollectingOutputChannel):
-        channel.messages[-1]["lang"] = SYSTEM_REPLY_LANGUAGE
+        channel.messages[-1]["lang"] = language
 
 
 def _agent() -> Any:

@@ -96,3 +96,12 @@ def test_the_previous_language_is_the_last_user_messages():
 def test_only_sv_or_en_is_kept_as_the_widgets_choice(lang):
     assert allowed_metadata({"widget": {"page": "/", "lang": lang}}) == {"widget": {"page": "/"}}
     assert allowed_metadata({"widget": {"lang": "en"}}) == {"widget": {"lang": "en"}}
+
+
+async def test_the_channels_own_replies_come_in_the_conversations_language(monkeypatch):
+    monkeypatch.setattr(rest, "_agent", lambda: Agent(_conversation("en")))
+    for text, expected in (("x" * 1001, "Your message is too long for me"), ("   ", "Feel free to type a question")):
+        collector = CollectingOutputChannel()
+        await guarded(lambda _message: None)(UserMessage(text, collector, "web-1"))
+        assert [r["lang"] for r in collector.messages] == ["en"]
+        assert collector.messages[0]["text"].startswith(expected)
