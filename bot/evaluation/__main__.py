@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -60,20 +61,28 @@ def main(argv: list[str] | None = None) -> int:
         )
         http = requests.Session()
 
-        def send(sender: str, message: str) -> Reply:
-            reply = http.post(f"{settings.rasa_url}/webhooks/rest/webhook",
-                              json={"sender": sender, "message": message}, timeout=60)
+        def send(sender: str, message: str, language: str | None = None) -> Reply:
+            """A resident's message; `language`: as if chosen in the widget (for references)."""
+            body = {"sender": sender, "message": message}
+            if language:
+                body["metadata"] = {"widget": {"lang": language}}
+            reply = http.post(f"{settings.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
             reply.raise_for_status()
             return reply.json()
 
+        def reference(language: str) -> Callable[[str], Reply]:
+            """The bot's own reply to a payload, in the language of the cases judged."""
+            return lambda payload: send(f"eval-ref-{language}-{abs(hash(payload))}", payload, language)
+
         repo = ContentRepository(session_factory(content))
-        judge = Judge(repo, lambda payload: send(f"eval-ref-{abs(hash(payload))}", payload))
-        for entry in cases.qa_fixture():
-            judge.add_qa(entry["key"], entry["answer"])
+        judges = {language: Judge(repo.in_language(language), reference(language)) for language in languages}
+        for judge in judges.values():
+            for entry in cases.qa_fixture():
+                judge.add_qa(entry["key"], entry["answer"])
         with Stack(stack_services(settings, args.model), settings) as stack:
             # A loaded machine (training, browser tests) can take minutes to load the model.
             stack.start(say=lambda line: print(line, file=sys.stderr), timeout=900)
-            results = run_all(send, judge, talks)
+            results = run_all(send, judges, talks)
 
     group_scores = scores(results)
     print(table(group_scores))

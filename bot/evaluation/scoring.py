@@ -43,9 +43,11 @@ def run_conversation(send: Send, judge: Judge, talk: Conversation) -> Conversati
     return result
 
 
-def run_all(send: Send, judge: Judge, talks: list[Conversation], parallel: int = 4) -> list[ConversationResult]:
+def run_all(send: Send, judges: dict[str, Judge], talks: list[Conversation],
+            parallel: int = 4) -> list[ConversationResult]:
+    """Every conversation, each judged against the store in its own language."""
     with ThreadPoolExecutor(parallel) as pool:
-        return list(pool.map(lambda talk: run_conversation(send, judge, talk), talks))
+        return list(pool.map(lambda talk: run_conversation(send, judges[talk.language], talk), talks))
 
 
 @dataclass(frozen=True)
