@@ -48,13 +48,14 @@ class LiveStack:
         self.stack = stack
         self.settings = settings
 
-    def chat(self, sender: str, text: str, timeout: float = 30) -> list[dict[str, Any]]:
-        """Send one message over the REST channel; the bot's replies."""
-        reply = requests.post(
-            f"{self.settings.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text},
-            timeout=timeout,
-        )
+    def chat(self, sender: str, text: str, timeout: float = 30,
+             metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Send one message over the REST channel (with the widget's metadata, if
+        given); the bot's replies."""
+        body: dict[str, Any] = {"sender": sender, "message": text}
+        if metadata is not None:
+            body["metadata"] = metadata
+        reply = requests.post(f"{self.settings.rasa_url}/webhooks/rest/webhook", json=body, timeout=timeout)
         reply.raise_for_status()
         return reply.json()
 

@@ -170,11 +170,13 @@ def place_blocks(places: list[PlaceName]) -> list[str]:
 
 
 def write_language_names(path: Path, partners: list[PartnerRecord], home: str, places: list[PlaceName]) -> None:
-    """One name a line, after "1\t" when it counts only written with a capital letter;
-    the municipality as residents write it too ("vänersborgs kommun")."""
-    lines = [f"{int(n.cased_only)}\t{n.name}" for n in places]
+    """One name a line, after a flag: "1" when it counts only written with a capital
+    letter, "2" when it is a name however it is written (countries, continents,
+    partners, the municipality as residents write it: "vänersborgs kommun"),
+    "0" for other places, names only when they look like one."""
+    lines = [f"{1 if n.cased_only else 2 if n.label != 'place' else 0}\t{n.name}" for n in places]
     own = [home, f"{home}s", f"{home}s kommun"]
-    lines += [f"0\t{name}" for name in [*own, *(v for p in partners for v in partner_variants(p))]]
+    lines += [f"2\t{name}" for name in [*own, *(v for p in partners for v in partner_variants(p))]]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(dict.fromkeys(lines)) + "\n", encoding="utf-8")
 

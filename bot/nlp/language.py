@@ -6,9 +6,11 @@ before it looks:
 
 - names go: a capitalised word inside a sentence ("What partners does
   Vänersborg have?" would otherwise be Swedish), and the place and partner
-  names of var/language_names.txt (written by `python -m bot.nlp build`) when
-  they are capitalised or carry letters such as å/ä/ö ("does trollhättan
-  have twin towns");
+  names of var/language_names.txt (written by `python -m bot.nlp build`):
+  countries, continents and partners however they are written ("den i
+  botswana", "berätta om chobe district council"), other places when they
+  have several words, a capital letter or letters such as å/ä/ö ("does
+  trollhättan have twin towns");
 - the personal-data placeholders ([PERSONNUMMER], [TELEFON], [E-POST]) go;
 - what is left must hold two words that are not courtesy words ("hej",
   "ok", "thanks"), and lingua must be clearly sure.
@@ -39,6 +41,7 @@ _COURTESY = frozenset(normalise(w) for w in (
     "hi hello hey hiya thanks thank you thx ty bye yes no yeah nope good great fine cool "
     "mm aha oj wow super perfekt perfect please snälla"
 ).split())
+ALWAYS = "always"  # a name however it is written: a country, a continent, a partner
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 
@@ -64,21 +67,25 @@ def _names() -> PlaceDictionary:
         return PlaceDictionary()
     names: dict[str, list] = {}
     for line in lines:
-        cased, _, name = line.partition("\t")
+        flag, _, name = line.partition("\t")
         key = normalise(name)
         if key:
-            names.setdefault(key, ["name", name, cased == "1"])
+            names.setdefault(key, [ALWAYS if flag == "2" else "name", name, flag == "1"])
     return PlaceDictionary(names)
 
 
-def _looks_like_a_name(word: str) -> bool:
-    return word[:1].isupper() or not word.isascii()
+def _looks_like_a_name(found: str) -> bool:
+    """A known name counts when it has several words ("chobe district council", whose
+    words would read as English), a capital letter or a letter such as å/ä/ö; a
+    lower-case single word may be an everyday English word that is also a place."""
+    return " " in found or found[:1].isupper() or not found.isascii()
 
 
 def without_names(text: str) -> str:
     """The text without placeholders, capitalised words inside sentences, and known names."""
     text = PLACEHOLDER_RE.sub(" ", text)
-    spans = [(s.start, s.end) for s in _names().find(text) if _looks_like_a_name(text[s.start:s.end])]
+    spans = [(s.start, s.end) for s in _names().find(text)
+             if s.label == ALWAYS or _looks_like_a_name(text[s.start:s.end])]
     kept = []
     for match in _WORD.finditer(text):
         named = any(start <= match.start() < end for start, end in spans)
