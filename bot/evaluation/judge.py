@@ -21,7 +21,8 @@ HONEST = (
     "ingen information", "ingen uppgift", "inga uppgifter", "anger inte", "anger inget",
     "anger ingen", "räknar inte upp", "namnger inte", "säger inte", "säger inget",
     "framgår inte", "har inte", "finns inte", "inga samarbetsparter",
-    "no information", "does not say", "doesn't say", "does not name", "does not list",
+    "no information", "does not say", "doesn't say", "does not name", "does not list", "gives no",
+    "does not give",
     "not mentioned", "no details",
 )
 PII_REMINDER = ("personuppgift", "personal data", "personal information", "personal details")

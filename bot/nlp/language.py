@@ -25,6 +25,7 @@ from functools import cache
 
 from bot.content.matching import normalise
 from bot.nlp.gazetteer import PlaceDictionary
+from bot.nlp.lemmas import LemmaTable
 from bot.privacy.masking import PLACEHOLDER_RE
 
 logger = logging.getLogger(__name__)
@@ -35,12 +36,18 @@ DEFAULT = SWEDISH
 # lingua's confidence in the top language must beat the other one's by this much.
 MIN_MARGIN = 0.3
 MIN_WORDS = 2
-# Words that say nothing about the language: greetings, thanks, yes and no, in both.
-_COURTESY = frozenset(normalise(w) for w in (
-    "hej hejsan hallå tjena tja hejdå tack tackar ok okej okay ja nej japp nä bra toppen "
-    "hi hello hey hiya thanks thank you thx ty bye yes no yeah nope good great fine cool "
-    "mm aha oj wow super perfekt perfect please snälla"
+# Greetings, thanks, yes and no: too short to switch a conversation's language,
+# but the first message of a new one ("hello") may still set it.
+_SWEDISH_COURTESY = frozenset(normalise(w) for w in (
+    "hej hejsan hallå tjena tja hejdå tack tackar okej ja nej japp nä bra toppen oj perfekt snälla"
 ).split())
+_ENGLISH_COURTESY = frozenset(normalise(w) for w in (
+    "hi hello hey hiya thanks thank you thx ty bye yes yeah nope good great fine cool perfect please"
+).split())
+_COURTESY = _SWEDISH_COURTESY | _ENGLISH_COURTESY | {"ok", "okay", "no", "mm", "aha", "wow", "super"}
+# A new conversation has no language to keep, so its first message may set one
+# with fewer words, but Swedish stays the default for words Swedish shares.
+FIRST_MARGIN = 0.4
 ALWAYS = "always"  # a name however it is written: a country, a continent, a partner
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
@@ -69,8 +76,8 @@ def _names() -> PlaceDictionary:
     for line in lines:
         flag, _, name = line.partition("\t")
         key = normalise(name)
-        if key:
-            names.setdefault(key, [ALWAYS if flag == "2" else "name", name, flag == "1"])
+        if key and (flag == "2" or key not in names):  # a name "however written" wins
+            names[key] = [ALWAYS if flag == "2" else "name", name, flag == "1"]
     return PlaceDictionary(names)
 
 
@@ -115,9 +122,42 @@ def warm_up() -> None:
     detect("warm up the models")
 
 
+@cache
+def _lemmas() -> LemmaTable:
+    return LemmaTable()
+
+
+def _swedish_word(word: str) -> bool:
+    return _lemmas().lemma(word) is not None or _lemmas().is_lemma(word)
+
+
+def first_guess(text: str) -> str | None:
+    """The language of a new conversation's first message when `detect` is unsure:
+    its greetings ("hello", "hej"), else lingua's leaning on even one word."""
+    if text.lstrip().startswith("/"):
+        return None
+    words = [normalise(w) for w in without_names(text).split()]
+    swedish, english = (sum(w in table for w in words) for table in (_SWEDISH_COURTESY, _ENGLISH_COURTESY))
+    if swedish != english:
+        return SWEDISH if swedish > english else ENGLISH
+    content = [w for w in words if w not in _COURTESY]
+    if not content or all(_swedish_word(w) for w in content):  # "policy", "partners": Swedish too
+        return None
+    values = _detector().compute_language_confidence_values(" ".join(content))
+    if len(values) < 2 or values[0].value - values[1].value < FIRST_MARGIN:
+        return None
+    return SWEDISH if values[0].language.name == "SWEDISH" else ENGLISH
+
+
 def next_language(previous: str | None, text: str, chosen: str | None) -> str:
     """The conversation's language after this message: the resident's choice,
-    else the message's language when it is clear, else the previous one."""
+    else the message's language when it is clear, else the previous one (for
+    a new conversation: the first message's leaning, else Swedish)."""
     if chosen in LANGUAGES:
         return chosen
-    return detect(text) or (previous if previous in LANGUAGES else DEFAULT)
+    found = detect(text)
+    if found:
+        return found
+    if previous in LANGUAGES:
+        return previous
+    return first_guess(text) or DEFAULT

@@ -77,10 +77,18 @@ def _plain_swedish(name: str) -> str:
     return name.split(",")[0].strip()
 
 
-def _stop_word(name: str) -> bool:
-    from spacy.lang.sv.stop_words import STOP_WORDS
+@cache
+def _stop_words() -> frozenset[str]:
+    """Swedish and English function words ("kan", "can", "is"): a place of that name
+    counts only written with a capital letter, and not first in a message."""
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+    from spacy.lang.sv.stop_words import STOP_WORDS as SWEDISH
 
-    return normalise(name) in {normalise(w) for w in STOP_WORDS}
+    return frozenset(normalise(w) for w in SWEDISH | ENGLISH)
+
+
+def _stop_word(name: str) -> bool:
+    return normalise(name) in _stop_words()
 
 
 def countries() -> list[PlaceName]:

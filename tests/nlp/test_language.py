@@ -51,8 +51,19 @@ def test_a_name_or_a_one_word_message_keeps_the_language(text):
 
 
 def test_a_new_conversation_is_swedish_until_a_message_says_otherwise():
-    assert next_language(None, "hello", None) == "sv"
     assert next_language(None, "what are your focus areas", None) == "en"
+    for text in ("Herning", "hej", "ok", "/greet", "[TELEFON]"):
+        assert next_language(None, text, None) == "sv", text
+
+
+@pytest.mark.parametrize("text, language", [
+    ("hello", "en"), ("hi there", "en"), ("help", "en"), ("thanks!", "en"),
+    ("tack", "sv"), ("hejsan", "sv"),
+    ("policy?", "sv"), ("partners", "sv"),  # words Swedish shares: the default holds
+])
+def test_a_new_conversations_first_short_message_may_set_its_language(text, language):
+    assert next_language(None, text, None) == language
+    assert next_language("sv" if language == "en" else "en", text, None) != language  # too short to switch
 
 
 def test_the_residents_choice_wins():
