@@ -128,8 +128,12 @@ async def _previous_language(sender_id: str) -> str | None:
     agent = _agent()
     if agent is None or agent.tracker_store is None:
         return None
+    # Rasa wraps the configured store in its FailSafeTrackerStore; ours can be read
+    # without taking the conversation out of its cache (bot/rasa/tracker_store.py).
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
+    read = getattr(store, "peek", store.retrieve)
     try:
-        tracker = await agent.tracker_store.retrieve(sender_id)
+        tracker = await read(sender_id)
     except Exception:  # noqa: BLE001 - the store's own error is logged by Rasa; the message still gets answered
         logger.warning("Tracker of sender %s not readable; its language starts anew", sender_id, exc_info=True)
         return None

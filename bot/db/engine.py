@@ -38,7 +38,12 @@ def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
-@cache
 def session_factory(url: str | None = None) -> sessionmaker:
-    """One session factory (and connection pool) per database URL and process."""
-    return sessionmaker(bind=make_engine(url or database_url()), expire_on_commit=False)
+    """One session factory (and connection pool) per database URL and process; no
+    URL means `database_url()` as it is now, not as it was at the first call."""
+    return _session_factory(url or database_url())
+
+
+@cache
+def _session_factory(url: str) -> sessionmaker:
+    return sessionmaker(bind=make_engine(url), expire_on_commit=False)

@@ -124,6 +124,15 @@ class CachingSQLTrackerStore(SQLTrackerStore):
                 return tracker
         return await super().retrieve(sender_id)
 
+    async def peek(self, sender_id: str) -> DialogueStateTracker | None:
+        """The conversation as stored, to read, not to handle a turn with: the kept
+        tracker stays kept (`retrieve` hands it out once, so that a turn that fails
+        before it is saved cannot leave unsaved events behind)."""
+        kept = self._saved.get(sender_id)
+        if kept is not None and self._stored_version(sender_id) == kept[0]:
+            return kept[1]
+        return await super().retrieve(sender_id)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         self._saved.pop(tracker.sender_id, None)
         await super().save(tracker)

@@ -84,7 +84,7 @@ BILINGUAL = {
     "fred": (at("2026-11-10 12:00"), [
         ("fallback", "can i get a building permit", "ask_activities", 0.40, "en"), ("action", "action_rephrase"),
         ("bot", REPHRASE_EN),
-        ("user", "Who is the mayor?", "out_of_scope", 0.90, "en"), ("action", "action_out_of_scope"),
+        ("user", "Where do I pay the dog tax?", "out_of_scope", 0.90, "en"), ("action", "action_out_of_scope"),
         ("bot", ELSEWHERE_EN), ("feedback", "negative", ELSEWHERE_EN, "en"),
     ]),
     "anna": (at("2026-11-11 09:00"), [

@@ -77,7 +77,7 @@ def test_the_inbox_shows_and_filters_each_message_in_its_language(bilingual):
     assert items["can i get a building permit"] == "en"
     assert items["Vilka vänorter har ni?"] == "sv"  # the thumbs down
     assert {item.text for item in bilingual.inbox(language="en")} == {
-        "can i get a building permit", "Who is the mayor?", "thanks, and what about Ravenna?"}
+        "can i get a building permit", "Where do I pay the dog tax?", "thanks, and what about Ravenna?"}
     assert all(item.language == "sv" for item in bilingual.inbox(language="sv"))
 
 
@@ -116,8 +116,8 @@ def test_an_example_the_training_data_has_in_either_language_is_not_exported_aga
     english_data = bilingual.nlu_dir / "en"
     english_data.mkdir()
     (english_data / "out_of_scope.yml").write_text(
-        'version: "3.1"\nnlu:\n  - intent: out_of_scope\n    examples: |\n      - Who is the mayor\n',
+        'version: "3.1"\nnlu:\n  - intent: out_of_scope\n    examples: |\n      - Where do I pay the dog tax\n',
         encoding="utf-8")
     bilingual.decide("fred", typed(bilingual, "fred", 1).event_id, "out_of_scope", "root")
     export = bilingual.nlu_export("en")
-    assert export.written == [] and export.skipped == [("Who is the mayor?", "out_of_scope")]
+    assert export.written == [] and export.skipped == [("Where do I pay the dog tax?", "out_of_scope")]

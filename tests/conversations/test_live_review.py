@@ -249,7 +249,8 @@ def erase_one_conversation(client, live_stack, csrf_of) -> None:
     reply = live_stack.text(target, "Vilka vänorter har ni?")
     assert "Herning" in reply
     events = raw_events(live_stack.settings.tracker_db)[target]
-    assert [e["type_name"] for e in events][:2] == ["action", "session_started"]
+    kinds = [e["type_name"] for e in events]  # (Rasa stores the message's metadata in a slot first)
+    assert kinds.count("session_started") == 1 and "session_started" in kinds[:3]
     assert [e["text"] for e in events if e["type_name"] == "user"] == ["Vilka vänorter har ni?"]
 
 

@@ -84,7 +84,7 @@ def test_the_statistics_split_by_language(admin):
 def test_the_inbox_filters_by_language_and_english_corrections_export_to_en(admin, review_portal):
     html = admin.fetch("/admin/review/inbox?lang=en")
     texts = {unescape(t) for t in re.findall(r'<span lang="en">([^<]+)</span>', html)}
-    assert texts == {"can i get a building permit", "Who is the mayor?", "thanks, and what about Ravenna?"}
+    assert texts == {"can i get a building permit", "Where do I pay the dog tax?", "thanks, and what about Ravenna?"}
     assert "Vilka vänorter har ni?" not in html
     assert "Att granska (3)" in html
     assert 'href="/admin/review/inbox?lang=en"' in html  # the tab keeps the filter
@@ -97,7 +97,7 @@ def test_the_inbox_filters_by_language_and_english_corrections_export_to_en(admi
         "csrf_token": csrf_of(html), "sender": "fred", "event": form.group(1), "choice": "out_of_scope"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/inbox?lang=en")
     decided = admin.fetch("/admin/review/inbox?visa=beslutade")
-    newest = '”<span lang="en">Who is the mayor?</span>” <span class="lang-label" title="engelska">'
+    newest = '”<span lang="en">Where do I pay the dog tax?</span>” <span class="lang-label" title="engelska">'
     assert newest + ENGLISH_LABEL in decided  # the newer of fred's two messages
 
     response = admin.post("/admin/review/inbox/export", {"csrf_token": csrf_of(decided)})
@@ -105,7 +105,7 @@ def test_the_inbox_filters_by_language_and_english_corrections_export_to_en(admi
     assert "1 exempel finns nu i en/reviewed.yml" in admin.fetch("/admin/review/inbox")
     swedish_file = Path(review_portal[review.NLU_PATH_KEY])
     english = yaml.safe_load((swedish_file.parent / "en" / "reviewed.yml").read_text(encoding="utf-8"))
-    assert english["nlu"] == [{"intent": "out_of_scope", "examples": "- Who is the mayor?\n"}]
+    assert english["nlu"] == [{"intent": "out_of_scope", "examples": "- Where do I pay the dog tax?\n"}]
     assert not swedish_file.exists()  # no Swedish corrections: no Swedish file
 
     download = admin.get("/admin/review/inbox/reviewed.yml?lang=en")

@@ -123,3 +123,13 @@ async def test_each_kept_tracker_is_handed_out_once(domain, database) -> None:
     assert await store.retrieve(SENDER) is saved
     second = await store.retrieve(SENDER)
     assert second is not saved and list(second.events) == list(saved.events)
+
+
+async def test_reading_a_conversation_before_its_turn_leaves_it_kept(domain, database) -> None:
+    """The REST channel reads the previous language before Rasa's turn (bot/channels/rest.py)."""
+    store = caching_store(domain, database)
+    saved = await kept_conversation(store, domain)
+    assert await store.peek(SENDER) is saved
+    assert await store.retrieve(SENDER) is saved  # the turn still gets the kept tracker
+    read = await store.peek(SENDER)  # handed out now: read as stored
+    assert read is not saved and list(read.events) == list((await as_rasa_reads_it(domain, database)).events)

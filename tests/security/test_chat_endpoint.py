@@ -64,7 +64,7 @@ def test_only_the_widgets_metadata_is_stored_and_each_text_is_capped(webhook, tr
     user = [event for event in stored if event["event"] == "user"]
     assert user, stored
     kept = user[0]["metadata"]
-    assert set(kept) <= {"widget", "feedback", "model_id", "assistant_id"}  # Rasa adds its own two
+    assert set(kept) <= {"widget", "feedback", "language", "model_id", "assistant_id"}  # the channel adds the language, Rasa its own two
     assert kept["widget"] == {"page": "/" + "p" * 299, "lang": "sv"}
     assert kept["feedback"] == {"value": "negative", "message_index": 3, "bot_text": "b" * 6000}
     assert max(len(event) for event in events_of(tracker_db, who)) < 20_000

@@ -90,7 +90,7 @@ def test_fuzz_the_chat_endpoint(live_stack):
         assert len(data) < 20_000
         event = json.loads(data)
         if event.get("event") == "user":
-            assert set(event.get("metadata") or {}) <= {"widget", "feedback", "model_id", "assistant_id"}
+            assert set(event.get("metadata") or {}) <= {"widget", "feedback", "language", "model_id", "assistant_id"}
 
 
 # ---------------------------------------------------------------- the portal's forms
