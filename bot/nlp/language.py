@@ -109,8 +109,15 @@ def detect(text: str) -> str | None:
     if text.lstrip().startswith("/"):  # a button's payload, not words
         return None
     words = without_names(text)
-    if sum(normalise(w) not in _COURTESY for w in words.split()) < MIN_WORDS:
+    folded = [normalise(w) for w in words.split()]
+    if sum(w not in _COURTESY for w in folded) < MIN_WORDS:
         return None
+    swedish, english = _function_words()
+    votes = (sum(w in swedish for w in folded), sum(w in english for w in folded))
+    if votes[0] and not votes[1]:  # "vad är life science": Swedish, whatever its nouns
+        return SWEDISH
+    if votes[1] and not votes[0]:
+        return ENGLISH
     values = _detector().compute_language_confidence_values(words)
     if len(values) < 2 or values[0].value - values[1].value < MIN_MARGIN:
         return None
@@ -120,6 +127,19 @@ def detect(text: str) -> str | None:
 def warm_up() -> None:
     """Load lingua's models and the names now (about 2 s, 130 MB), not in a resident's first turn."""
     detect("warm up the models")
+
+
+@cache
+def _function_words() -> tuple[frozenset[str], frozenset[str]]:
+    """spaCy's Swedish and English stop words that only one of the two has
+    ("vad", "är", "och" / "what", "does", "the"), folded: a message with some of
+    one language's and none of the other's is in that language."""
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_WORDS
+    from spacy.lang.sv.stop_words import STOP_WORDS as SWEDISH_WORDS
+
+    swedish = {normalise(w) for w in SWEDISH_WORDS} - _COURTESY
+    english = {normalise(w) for w in ENGLISH_WORDS} - _COURTESY
+    return frozenset(swedish - english), frozenset(english - swedish)
 
 
 @cache
