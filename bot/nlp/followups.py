@@ -61,6 +61,11 @@ def picks_by_position(text: str) -> bool:
     return len(normalise(text).split()) <= 4 and ordinal(text) is not None
 
 
+# A bare number picks from a list only in a short follow-up ("4", "nr 4 tack"); in a
+# longer question it is a date or a name ("covid-19", "6 oktober 2021").
+BARE_NUMBER_WORDS = 4
+
+
 def ordinal(text: str) -> int | None:
     """The position a follow-up asks for (1-based; LAST for "det sista"), if any."""
     words = normalise(text).split()
@@ -77,7 +82,7 @@ def ordinal(text: str) -> int | None:
             number = _DIGITS.match(following)
             if number:
                 return int(number.group(1))
-        if digits and int(digits.group(1)) > 0:
+        if digits and int(digits.group(1)) > 0 and len(words) <= BARE_NUMBER_WORDS:
             return int(digits.group(1))
     return None
 

@@ -33,3 +33,16 @@ def test_exclusions():
 ])
 def test_place_adjectives(word, place, expected):
     assert adjective_of(word, place) is expected
+
+
+@pytest.mark.parametrize("text, position", [("4", 4), ("nr 4 tack", 4), ("den 2", 2)])
+def test_a_bare_number_in_a_short_follow_up_picks_from_the_list(text, position):
+    assert ordinal(text) == position
+
+
+@pytest.mark.parametrize("text", [
+    "hur klarade skolorna pandemin med covid-19 i kommunen",
+    "vad hände på mötet den 12 mars i stadshuset",
+])
+def test_a_number_inside_a_longer_question_is_no_position(text):
+    assert ordinal(text) is None
