@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.content.matching import normalise
+from bot.dates import SWEDISH_MONTHS
 
 LAST = -1
 NEXT_TO_LAST = -2
@@ -62,8 +63,10 @@ def picks_by_position(text: str) -> bool:
 
 
 # A bare number picks from a list only in a short follow-up ("4", "nr 4 tack"); in a
-# longer question it is a date or a name ("covid-19", "6 oktober 2021").
+# longer question, or before a month, it is a date or a name ("covid-19", "6 oktober").
 BARE_NUMBER_WORDS = 4
+_MONTHS = frozenset(normalise(m) for m in SWEDISH_MONTHS) | frozenset(
+    "january february march april may june july august september october november december".split())
 
 
 def ordinal(text: str) -> int | None:
@@ -82,7 +85,8 @@ def ordinal(text: str) -> int | None:
             number = _DIGITS.match(following)
             if number:
                 return int(number.group(1))
-        if digits and int(digits.group(1)) > 0 and len(words) <= BARE_NUMBER_WORDS:
+        if (digits and 0 < int(digits.group(1)) < 100 and len(words) <= BARE_NUMBER_WORDS
+                and following not in _MONTHS):
             return int(digits.group(1))
     return None
 

@@ -43,6 +43,8 @@ def test_a_bare_number_in_a_short_follow_up_picks_from_the_list(text, position):
 @pytest.mark.parametrize("text", [
     "hur klarade skolorna pandemin med covid-19 i kommunen",
     "vad hände på mötet den 12 mars i stadshuset",
+    "(3 maj 2022)",
+    "2019",
 ])
 def test_a_number_inside_a_longer_question_is_no_position(text):
     assert ordinal(text) is None
