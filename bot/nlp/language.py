@@ -50,6 +50,7 @@ _COURTESY = _SWEDISH_COURTESY | _ENGLISH_COURTESY | {"ok", "okay", "no", "mm", "
 FIRST_MARGIN = 0.4
 ALWAYS = "always"  # a name however it is written: a country, a continent, a partner
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_MARKUP = re.compile(r"<[^<>]*>")  # HTML tags say nothing about the language
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 
 
@@ -89,8 +90,8 @@ def _looks_like_a_name(found: str) -> bool:
 
 
 def without_names(text: str) -> str:
-    """The text without placeholders, capitalised words inside sentences, and known names."""
-    text = PLACEHOLDER_RE.sub(" ", text)
+    """The text without markup, placeholders, capitalised words inside sentences, and known names."""
+    text = PLACEHOLDER_RE.sub(" ", _MARKUP.sub(" ", text))
     spans = [(s.start, s.end) for s in _names().find(text)
              if s.label == ALWAYS or _looks_like_a_name(text[s.start:s.end])]
     kept = []
@@ -122,6 +123,7 @@ def detect(text: str) -> str | None:
     if len(values) < 2 or values[0].value - values[1].value < MIN_MARGIN:
         return None
     return SWEDISH if values[0].language.name == "SWEDISH" else ENGLISH
+
 
 
 def warm_up() -> None:

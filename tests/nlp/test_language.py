@@ -83,3 +83,8 @@ def test_language_identification_on_the_measurement_messages():
              if next_language(previous, case["text"], None) != (previous if case["lang"] == "keep" else case["lang"])]
     accuracy = 1 - len(wrong) / (2 * len(CASES))
     assert accuracy >= MIN_ACCURACY, f"{accuracy:.1%}: {wrong}"
+
+
+@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "<b>vilka vänorter</b>"])
+def test_markup_does_not_switch_a_swedish_conversation(text):
+    assert next_language("sv", text, None) == "sv"
