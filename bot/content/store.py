@@ -48,10 +48,12 @@ def export_text(url: str | None = None) -> str:
 
 def seed_if_empty(url: str | None = None, seed: Path = CONTENT_SEED_DIR) -> bool:
     """Load the seed content into an empty store; True when it did. A store that
-    has content gets the default wording of every bot text it lacks."""
+    has content gets the default wording of every bot text it lacks, and the
+    seed's English versions where its items still read as the seed does."""
     with session_factory(url)() as session:
         if session.execute(select(SITE.model.id)).first() is not None:
             add_missing_texts(url)
+            add_seed_english(url, seed)
             return False
     import_file(seed, url)
     logger.info("Seeded the content store from %s", seed)
@@ -75,3 +77,29 @@ def add_missing_texts(url: str | None = None) -> list[str]:
     if rows:
         logger.info("Added the default wording of %d bot texts", len(rows))
     return [row.key for row in rows]
+
+
+def add_seed_english(url: str | None = None, seed: Path = CONTENT_SEED_DIR) -> int:
+    """Give each item whose Swedish texts are still the seed's, word for word, the
+    seed's English versions it lacks (stores seeded before English): the
+    translation is then of exactly what the item says. The number of texts added."""
+    bundle = load_bundle(seed)
+    added = 0
+    with session_factory(url)() as session, session.begin():
+        for kind in BUNDLE_TYPES:
+            section = bundle.get(kind.section) or []
+            records = [section] if kind.single else section
+            for row in session.execute(select(kind.model)).scalars() if kind.translated else []:
+                record = next((r for r in records
+                               if all((getattr(row, f.name) or f.empty) == (r.get(f.name) or f.empty)
+                                      for f in kind.translated)), None)
+                missing = [f.english().name for f in kind.translated
+                           if record is not None and not getattr(row, f.english().name) and record.get(f.english().name)]
+                for name in missing:
+                    setattr(row, name, record[name])
+                if missing:
+                    history.record(session, row, "importerad", "källsidans översättning")
+                    added += len(missing)
+    if added:
+        logger.info("Added %d English versions from the seed", added)
+    return added

@@ -203,3 +203,23 @@ def test_an_english_staff_entry_is_found_by_a_paraphrase_and_not_by_unrelated_en
     for unrelated in ("How do I apply for a parking permit?", "Can I get help with my taxes?",
                       "Can I visit the town hall?", "Why does the municipality work internationally?"):
         assert retriever.best(unrelated) is None, unrelated
+
+
+def test_a_store_seeded_before_english_gets_the_seeds_english_where_it_still_reads_as_the_seed(content_url, sessions):
+    from sqlalchemy import update
+
+    from bot.content.store import seed_if_empty
+
+    editor = ContentEditor(sessions)
+    with sessions() as session, session.begin():  # as a store from before English
+        for kind in (TOPICS, FOCUS_AREAS):
+            session.execute(update(kind.model).values({f.english().name: None for f in kind.translated}))
+    edited = _item(editor, FOCUS_AREAS, position=2)
+    editor.update(FOCUS_AREAS, edited.id, dict(edited.values, title="Jobb och hållbar tillväxt"), edited.version, "a")
+
+    assert seed_if_empty(content_url) is False
+    english = ContentRepository(sessions, "en")
+    assert "the municipal council" in english.topic("policy").body
+    titles = [area.title for area in english.focus_areas()]
+    assert titles[0] == "Good living conditions through housing, business, tourism, nature and culture"
+    assert titles[1] == "Jobb och hållbar tillväxt"  # changed by staff: no translation of other words
