@@ -9,41 +9,16 @@ test covers the store, the portal and the actions whatever the channel detects.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import requests
 
-from bot.content.editor import ContentEditor
-from bot.content.store import export_text, import_file
 from bot.content.types import TEXTS, TOPICS
-from bot.db.engine import session_factory
-from bot.portal.auth import UserStore
-from tests.portal.test_admin_live import Portal, as_form, unique
+from tests.portal.test_admin_live import (  # noqa: F401  (the live portal's fixtures)
+    as_form, editor, portal, store_as_found, unique,
+)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module", autouse=True)
-def store_as_found(live_stack) -> Iterator[None]:
-    url = live_stack.settings.database_url
-    before = export_text(url)
-    yield
-    import_file(("före-e2e.yml", before), url, who="e2e-städning")
-
-
-@pytest.fixture
-def editor(live_stack) -> ContentEditor:
-    return ContentEditor(session_factory(live_stack.settings.database_url))
-
-
-@pytest.fixture
-def portal(live_stack) -> Portal:
-    username, password = unique("redaktor"), "ett långt lösenord för e2e"
-    UserStore(session_factory(live_stack.settings.database_url)).create(username, password, "redaktör")
-    browser = Portal(live_stack.settings.portal_url)
-    browser.log_in(username, password)
-    return browser
 
 
 def english_turn(live_stack, action: str, text: str, intent: str) -> list[dict]:
