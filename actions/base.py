@@ -54,7 +54,7 @@ def language_of(tracker: Tracker) -> str:
     """The language to answer in: the one the REST channel resolved for the latest
     message (`metadata["language"]`), else Swedish."""
     language = (tracker.latest_message.get("metadata") or {}).get("language")
-    return language if language in LANGUAGES else "sv"
+    return language if language in LANGUAGES else LANGUAGES[0]
 
 
 def latest_intent(tracker: Tracker) -> str:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-DEFAULT = "sv"
-# code → (short visible label, the staff's Swedish name for it)
-LANGUAGES = {"sv": ("SV", "svenska"), "en": ("EN", "engelska")}
+from bot.content.types.declaration import LANGUAGES as CODES
+
+DEFAULT = CODES[0]
+# code → (short visible label, the staff's Swedish name for it), in the bot's order
+LANGUAGES = dict(zip(CODES, (("SV", "svenska"), ("EN", "engelska")), strict=True))
 LANGUAGE_ERROR = "Välj ett av språken i listan."
 
 

@@ -24,14 +24,14 @@ import re
 from functools import cache
 
 from bot.content.matching import normalise
+from bot.content.types.declaration import LANGUAGES
 from bot.nlp.gazetteer import PlaceDictionary
 from bot.nlp.lemmas import LemmaTable
 from bot.privacy.masking import PLACEHOLDER_RE
 
 logger = logging.getLogger(__name__)
 
-SWEDISH, ENGLISH = "sv", "en"
-LANGUAGES = (SWEDISH, ENGLISH)
+SWEDISH, ENGLISH = LANGUAGES
 DEFAULT = SWEDISH
 # lingua's confidence in the top language must beat the other one's by this much.
 MIN_MARGIN = 0.3
