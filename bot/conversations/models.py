@@ -24,6 +24,9 @@ AUDIT_ACTIONS = {
     "gallring": "Gallring (äldre samtal togs bort)",
     "radering": "Radering av ett samtal",
     "export": "Export av samtal",
+    "träning": "Träning av en ny modell",
+    "aktivering": "Aktivering av en modell",
+    "återställning": "Återställning till en tidigare modell",
 }
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 import bot.content.types  # noqa: F401  (each content type declares its own table)
 import bot.conversations.models  # noqa: F401  (the review tables share the metadata)
 import bot.portal.models  # noqa: F401  (and the portal's users)
+import bot.retraining.models  # noqa: F401  (and the model store)
 from bot.db.base import Base
 from bot.db.engine import database_url
 
