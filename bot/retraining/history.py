@@ -187,14 +187,16 @@ class ModelHistory:
     # ------------------------------------------------------------ going live
 
     def register(self, model: Path, who: str, data_fingerprint: str = "") -> Version:
-        """A model trained outside the portal (`make train`) goes live, unless it already is
-        the live one; a file the store already holds is made live again."""
+        """A model trained outside the portal (`make train`) goes live the first time the
+        store sees it. A model the store knows already changes nothing, so restarting the
+        stack never undoes an admin's activation or rollback."""
         sha = file_sha256(model)
-        live = self.live()
-        if live is not None and live.sha256 == sha:
-            return live
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._write() as session:
+            known = session.execute(select(ModelVersion).where(ModelVersion.sha256 == sha)
+                                    .order_by(ModelVersion.id.desc())).scalar()
+            if known is not None:
+                return _version(known)
             row = ModelVersion(trained_by=who, origin="make train", status="ready", stage="training",
                                percent=100, data_fingerprint=data_fingerprint, finished_at=utc_now())
             session.add(row)
