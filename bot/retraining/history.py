@@ -178,6 +178,12 @@ class ModelHistory:
             self._end(row, "ready" if all(gate["passed"] for gate in gates) else "refused")
             return _version(row)
 
+    def set_report(self, version_id: int, report: dict[str, Any]) -> None:
+        """The measurements of a model that went live without them (`make train`),
+        taken when the first new model is compared with it."""
+        with self._write() as session:
+            session.execute(update(ModelVersion).where(ModelVersion.id == version_id).values(report=report))
+
     @staticmethod
     def _end(row: ModelVersion, status: str, error: str = "") -> None:
         row.status, row.error, row.running, row.finished_at = status, error, None, utc_now()

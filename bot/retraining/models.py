@@ -57,5 +57,5 @@ class ModelVersion(Base):
     data_fingerprint = Column(String(64), nullable=False, default="")
     file = Column(String(255), nullable=True)  # in the model store's folder; NULL once pruned
     sha256 = Column(String(64), nullable=True)  # the file's, and the ETag Rasa pulls by
-    report = Column(JSON, nullable=True)  # bot/retraining/report.py's layout
+    report = Column(JSON, nullable=True)  # the layout in bot/retraining/gate.py
     gates = Column(JSON, nullable=True)  # [{"name", "passed", "detail"}]
