@@ -219,7 +219,7 @@ class ModelHistory:
             row = session.get(ModelVersion, version_id)
             if row is None or row.status != "ready":
                 raise NotActivatable("Bara en färdigtränad modell som klarat kvalitetskontrollen kan aktiveras.")
-            if not (self.folder / row.file).is_file():
+            if row.file is None or not (self.folder / row.file).is_file():
                 raise NotActivatable("Modellens fil finns inte längre kvar.")
             self._go_live(session, row, who)
             self._audit(session, who, "aktivering", f"Modell {row.id} aktiverad")
