@@ -146,9 +146,9 @@ def plain_example(example: str) -> str:
 def file_examples(path: Path) -> list[tuple[str, str]]:
     """(intent, example as written) of every intent example in one NLU file; none
     when the file cannot be read."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+    try:  # libyaml's loader: the generated files (places.yml) are large
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return []
     found = []
     for block in (data.get("nlu") if isinstance(data, dict) else None) or []:
