@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from sqlalchemy import select
 
 from bot.content.editor import ContentEditor
 from bot.content.repository import ContentRepository
@@ -68,6 +69,17 @@ class EvaluationBot:
         reply = self.http.post(f"{self.settings.rasa_url}/model/parse", json={"text": text}, timeout=60)
         reply.raise_for_status()
         return reply.json()
+
+    def without_staff_answers(self) -> None:
+        """The store as seeded: the evaluation's Q&A entries deleted, as the live
+        tests' store has none (the external out-of-scope questions are asked of that).
+        The bot answers from the store as it is on each message."""
+        sessions = session_factory(self.settings.database_url)
+        with sessions() as session:
+            rows = session.execute(select(QA.model.id, QA.model.version)).all()
+        editor = ContentEditor(sessions)
+        for item_id, version in rows:
+            editor.delete(QA, item_id, version, "evaluation")
 
     def _reference(self, language: str) -> Callable[[str], Reply]:
         """The bot's own reply to a payload, in the language of the cases judged."""
