@@ -15,7 +15,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import LISTED_SLOT, ContentAction, as_written, latest_entities, send_topic, suggestion_label
+from actions.base import LISTED_SLOT, ContentAction, Events, as_written, latest_entities, send_topic, suggestion_label
 from actions.lists import ActionSelectItem
 from actions.partners import PLACE_ENTITIES, ActionPartner, compound_partner, find_partner
 from actions.replies import send_text, topic_buttons
@@ -82,12 +82,9 @@ class ActionOutOfScope(ContentAction):
 
     offers_runner_up = False
 
-    def name(self) -> str:
-        return "action_out_of_scope"
+    action_name = "action_out_of_scope"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         if answer_from_qa(dispatcher, tracker, repo):
             return []
         redirected = meant_otherwise(dispatcher, tracker, repo, unsure=False)
@@ -108,12 +105,9 @@ class ActionRephrase(ContentAction):
 
     offers_runner_up = False
 
-    def name(self) -> str:
-        return "action_rephrase"
+    action_name = "action_rephrase"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         if answer_from_qa(dispatcher, tracker, repo):
             return []
         redirected = meant_otherwise(dispatcher, tracker, repo, unsure=True)
@@ -146,12 +140,9 @@ class ActionAnswerQA(ContentAction):
     (see the portal's export page); without them it is never called.
     """
 
-    def name(self) -> str:
-        return "action_answer_qa"
+    action_name = "action_answer_qa"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         if not answer_from_qa(dispatcher, tracker, repo, TRAINED_QA_THRESHOLD):
             send_text(dispatcher, repo, "rephrase", with_topics=True)
         return []

@@ -1,13 +1,13 @@
 """The international policy's focus areas: the list, or one of them (by name or number)."""
 from __future__ import annotations
 
-from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
     ContentAction,
+    Events,
     chat_text,
     latest_entity,
     latest_intent,
@@ -55,12 +55,9 @@ def send_area_or_range(dispatcher: CollectingDispatcher, repo: ContentRepository
 
 
 class ActionFocusAreas(ContentAction):
-    def name(self) -> str:
-        return "action_focus_areas"
+    action_name = "action_focus_areas"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         areas = repo.focus_areas()
         if not areas:
             send_topic(dispatcher, repo, "no_answer")
