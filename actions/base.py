@@ -104,8 +104,9 @@ def honest_about_details(repo: ContentRepository, tracker: Tracker, body: str) -
     return f"{repo.text(f'detail_missing_{missing}')}\n{body}" if missing else body
 
 
-def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: str) -> None:
-    """Send one of the store's replies that cite nothing (out of scope, no answer).
+def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: str) -> Events:
+    """Send one of the store's replies that cite nothing (out of scope, no answer);
+    no events, so an action can end with `return send_topic(…)`.
 
     Import validation keeps these topics in the store; their absence means
     a broken store, and the resident gets the technical-error message.
@@ -114,6 +115,7 @@ def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: s
     if topic is None:
         raise ContentUnavailable(f"the required topic {key!r} is missing")
     dispatcher.utter_message(text=chat_text(topic.body))
+    return []
 
 
 def suggestion_label(repo: ContentRepository, intent: str) -> str | None:

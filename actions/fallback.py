@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -52,7 +51,7 @@ PARTNER_INTENTS = {"ask_partner", "ask_partners", "ask_partner_country", "inform
 
 
 def meant_otherwise(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
-                    unsure: bool) -> list[dict[str, Any]] | None:
+                    unsure: bool) -> Events | None:
     """Answer a message the classifier missed but its words settle, else None:
     a position in the list given last ("det tionde då?"); working with a
     partner or a place ("har ni kontakt med Ystad", "… samarbetar med herning");
@@ -77,6 +76,15 @@ def meant_otherwise(dispatcher: CollectingDispatcher, tracker: Tracker, repo: Co
     return None
 
 
+def staff_entry_or_missed(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
+                          unsure: bool) -> Events | None:
+    """Before a fallback answers: a staff Q&A entry that fits, or what the classifier
+    missed (`meant_otherwise`); None when neither answered."""
+    if answer_from_qa(dispatcher, tracker, repo):
+        return []
+    return meant_otherwise(dispatcher, tracker, repo, unsure)
+
+
 class ActionOutOfScope(ContentAction):
     """Other questions: a staff Q&A entry if one fits, else "not my area"."""
 
@@ -85,13 +93,9 @@ class ActionOutOfScope(ContentAction):
     action_name = "action_out_of_scope"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
-        if answer_from_qa(dispatcher, tracker, repo):
-            return []
-        redirected = meant_otherwise(dispatcher, tracker, repo, unsure=False)
-        if redirected is not None:
-            return redirected
-        send_topic(dispatcher, repo, "no_answer" if asks_missing_detail(tracker, repo) else "out_of_scope")
-        return []
+        if (handled := staff_entry_or_missed(dispatcher, tracker, repo, unsure=False)) is not None:
+            return handled
+        return send_topic(dispatcher, repo, "no_answer" if asks_missing_detail(tracker, repo) else "out_of_scope")
 
 
 # On low confidence, intents at least this confident are offered as the
@@ -108,14 +112,10 @@ class ActionRephrase(ContentAction):
     action_name = "action_rephrase"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
-        if answer_from_qa(dispatcher, tracker, repo):
-            return []
-        redirected = meant_otherwise(dispatcher, tracker, repo, unsure=True)
-        if redirected is not None:
-            return redirected
+        if (handled := staff_entry_or_missed(dispatcher, tracker, repo, unsure=True)) is not None:
+            return handled
         if asks_missing_detail(tracker, repo):
-            send_topic(dispatcher, repo, "no_answer")
-            return []
+            return send_topic(dispatcher, repo, "no_answer")
         ranking = tracker.latest_message.get("intent_ranking") or []
         likely = [
             {"title": label, "payload": f"/{intent['name']}"}

@@ -60,8 +60,7 @@ class ActionFocusAreas(ContentAction):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         areas = repo.focus_areas()
         if not areas:
-            send_topic(dispatcher, repo, "no_answer")
-            return []
+            return send_topic(dispatcher, repo, "no_answer")
         text = tracker.latest_message.get("text") or ""
         if latest_intent(tracker) == "ask_focus_area":
             wanted = latest_entity(tracker, "focus_area")

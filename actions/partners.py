@@ -206,8 +206,7 @@ class ActionPartners(ContentAction):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         partners = repo.partners()
         if not partners:
-            send_topic(dispatcher, repo, "no_answer")
-            return []
+            return send_topic(dispatcher, repo, "no_answer")
         return send_listing(dispatcher, tracker, repo, partners, read_filter(tracker, partners))
 
 
