@@ -11,17 +11,7 @@ from bot.portal.auth import LoginRefused, UserStore
 from bot.portal.security import COOKIE_NAME, CSP
 from bot.portal.throttle import FREE_PAIR_FAILURES, LONGEST_DELAY, LoginThrottle, delay_after
 from tests.portal.admin_fixtures import (  # noqa: F401  (pytest fixtures)
-    ADMIN,
-    EDITOR,
-    FAST_HASHER,
-    client,
-    client2,
-    csrf_of,
-    editor,
-    fetch,
-    login,
-    portal,
-    users,
+    ADMIN, EDITOR, FAST_HASHER, client, client2, csrf_of, editor, fetch, login, portal, users,
 )
 
 

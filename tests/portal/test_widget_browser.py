@@ -15,16 +15,12 @@ from playwright.sync_api import expect
 
 from bot.portal.public import STATIC_DIR
 from tests.browser_support import (
-    axe_violations,
-    describe_violations,
-    launch_chromium,
-    new_context,
-    screenshot,
+    axe_violations, describe_violations, launch_chromium, new_context, screenshot,
 )
 from tests.portal.widget_support import (  # noqa: F401  (no_javascript_errors: an autouse fixture)
-    BOT, ERROR, INPUT, LAUNCHER, PANEL, QUESTION, REPLY_TIMEOUT, TYPING, USER, WEBHOOK,
-    active, ask, demo_url, last_bot_message_js, no_javascript_errors, open_chat, open_demo,
-    record_messages, tab_until, wait_for_reply, widget_state,
+    BOT, ERROR, INPUT, LAUNCHER, PANEL, QUESTION, REPLY_TIMEOUT, TYPING, USER, WEBHOOK, active, ask, demo_url,
+    last_bot_message_js, no_javascript_errors, open_chat, open_demo, record_messages, tab_until, wait_for_reply,
+    widget_state,
 )
 from tests.waiting import wait_until
 

@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from tests.browser_support import axe_violations, describe_violations, new_context
 from tests.waiting import settled, wait_until
 from tests.portal.widget_support import (  # noqa: F401  (no_javascript_errors: an autouse fixture)
-    BOT, INPUT, LAUNCHER, PANEL, QUESTION, ask, demo_url, no_javascript_errors, open_chat, open_demo,
-    wait_for_reply,
+    BOT, INPUT, LAUNCHER, PANEL, QUESTION, ask, demo_url, no_javascript_errors, open_chat, open_demo, wait_for_reply,
 )
 
 pytestmark = pytest.mark.slow
