@@ -58,8 +58,7 @@ class ActionFocusAreas(ContentAction):
     action_name = "action_focus_areas"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
-        areas = repo.focus_areas()
-        if not areas:
+        if not (areas := repo.focus_areas()):
             return send_topic(dispatcher, repo, "no_answer")
         text = tracker.latest_message.get("text") or ""
         if latest_intent(tracker) == "ask_focus_area":

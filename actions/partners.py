@@ -204,8 +204,7 @@ class ActionPartners(ContentAction):
     action_name = "action_partners"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
-        partners = repo.partners()
-        if not partners:
+        if not (partners := repo.partners()):
             return send_topic(dispatcher, repo, "no_answer")
         return send_listing(dispatcher, tracker, repo, partners, read_filter(tracker, partners))
 
