@@ -132,12 +132,18 @@ def test_quick_reply_sends_payload_shows_title_and_stays_usable(live_stack, page
     assert "Livslångt lärande" in answer
 
 
-@pytest.mark.slow
-def test_history_survives_reload_and_navigation(live_stack, page):
+def asked_once(page, live_stack) -> list[dict]:
+    """The demo page's chat, opened and asked QUESTION; the messages sent, recorded from the start."""
     sent = record_messages(page)
     open_demo(page, live_stack)
     open_chat(page)
     ask(page, QUESTION)
+    return sent
+
+
+@pytest.mark.slow
+def test_history_survives_reload_and_navigation(live_stack, page):
+    sent = asked_once(page, live_stack)
     texts = page.locator(".vbw-log .vbw-msg").all_text_contents()
 
     page.reload()
@@ -161,10 +167,7 @@ def test_history_survives_reload_and_navigation(live_stack, page):
 
 @pytest.mark.slow
 def test_new_conversation_starts_over(live_stack, page):
-    sent = record_messages(page)
-    open_demo(page, live_stack)
-    open_chat(page)
-    ask(page, QUESTION)
+    sent = asked_once(page, live_stack)
     old_sender = widget_state(page)["sender"]
 
     page.get_by_role("button", name="Ny konversation").click()
