@@ -143,6 +143,29 @@ def plain_example(example: str) -> str:
     return _ENTITY.sub(lambda m: m.group("text"), example)
 
 
+def file_examples(path: Path) -> list[tuple[str, str]]:
+    """(intent, example as written) of every intent example in one NLU file; none
+    when the file cannot be read."""
+    try:  # libyaml's loader: the generated files (places.yml) are large
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    found = []
+    for block in (data.get("nlu") if isinstance(data, dict) else None) or []:
+        if not isinstance(block, dict) or "intent" not in block:
+            continue
+        examples = block.get("examples") or ""
+        lines = examples.splitlines() if isinstance(examples, str) else [
+            e.get("text", "") if isinstance(e, dict) else str(e) for e in examples]
+        for line in lines:
+            line = line.strip()
+            if line.startswith("- "):
+                line = line[2:]
+            if line:
+                found.append((str(block["intent"]), line))
+    return found
+
+
 def existing_examples(nlu_dir: Path, skip: Collection[Path] = ()) -> dict[str, str]:
     """text key → intent of every example in the project's NLU files (except those in `skip`)."""
     found: dict[str, str] = {}
@@ -152,22 +175,8 @@ def existing_examples(nlu_dir: Path, skip: Collection[Path] = ()) -> dict[str, s
     for path in sorted(nlu_dir.rglob("*.yml")) + sorted(nlu_dir.rglob("*.yaml")):
         if path.resolve() in skipped:
             continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            continue
-        for block in data.get("nlu") or []:
-            if not isinstance(block, dict) or "intent" not in block:
-                continue
-            examples = block.get("examples") or ""
-            lines = examples.splitlines() if isinstance(examples, str) else [
-                e.get("text", "") if isinstance(e, dict) else str(e) for e in examples]
-            for line in lines:
-                line = line.strip()
-                if line.startswith("- "):
-                    line = line[2:]
-                if line:
-                    found.setdefault(text_key(plain_example(line)), str(block["intent"]))
+        for intent, example in file_examples(path):
+            found.setdefault(text_key(plain_example(example)), intent)
     return found
 
 

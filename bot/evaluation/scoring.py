@@ -43,11 +43,23 @@ def run_conversation(send: Send, judge: Judge, talk: Conversation) -> Conversati
     return result
 
 
-def run_all(send: Send, judges: dict[str, Judge], talks: list[Conversation],
-            parallel: int = 4) -> list[ConversationResult]:
-    """Every conversation, each judged against the store in its own language."""
-    with ThreadPoolExecutor(parallel) as pool:
-        return list(pool.map(lambda talk: run_conversation(send, judges[talk.language], talk), talks))
+def run_all(send: Send, judges: dict[str, Judge], talks: list[Conversation], parallel: int = 4,
+            done: Callable[[ConversationResult], None] | None = None) -> list[ConversationResult]:
+    """Every conversation, each judged against the store in its own language;
+    `done` hears of each as it ends. On an error (or an interrupt) the
+    conversations not yet started are dropped instead of run."""
+
+    def run(talk: Conversation) -> ConversationResult:
+        result = run_conversation(send, judges[talk.language], talk)
+        if done is not None:
+            done(result)
+        return result
+
+    pool = ThreadPoolExecutor(parallel)
+    try:
+        return list(pool.map(run, talks))
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from bot.paths import ROOT, VAR_DIR
 from bot.rasa.library_warnings import silence, without_known
@@ -122,8 +122,13 @@ class Display:
         self.out.flush()
 
 
-def _pump(stream: IO[bytes], log: IO[bytes], display: Display) -> None:
-    """Copy the child's output to the log; feed every line and progress-bar update to the display."""
+class Listener(Protocol):
+    def update(self, line: str) -> None: ...
+
+
+def pump(stream: IO[bytes], log: IO[bytes], display: Listener) -> None:
+    """Copy the child's output to the log; feed every line and progress-bar update to
+    the display (this terminal's, or the portal training's progress: bot/retraining/job.py)."""
     pending = b""
     while chunk := stream.read1(4096):
         log.write(chunk)
@@ -155,12 +160,12 @@ def train(rasa_args: list[str], command: list[str] | None = None, out: IO[str] |
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        pump = threading.Thread(target=_pump, args=(process.stdout, log, display), daemon=True)
-        pump.start()
+        reader = threading.Thread(target=pump, args=(process.stdout, log, display), daemon=True)
+        reader.start()
         try:
-            while pump.is_alive():
+            while reader.is_alive():
                 display.tick()
-                pump.join(1)
+                reader.join(1)
             code = process.wait()
         except KeyboardInterrupt:
             process.terminate()

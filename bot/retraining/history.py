@@ -218,7 +218,9 @@ class ModelHistory:
         def refusal(row: ModelVersion | None) -> str:
             if row is None or row.status != "ready":
                 return "Bara en färdigtränad modell som klarat kvalitetskontrollen kan aktiveras."
-            return "" if (self.folder / row.file).is_file() else "Modellens fil finns inte längre kvar."
+            if row.file is None or not (self.folder / row.file).is_file():
+                return "Modellens fil finns inte längre kvar."
+            return ""
         return self._switch(version_id, who, refusal, "aktivering", "Modell {id} aktiverad")
 
     def rollback(self, version_id: int, who: str) -> Version:
