@@ -122,6 +122,27 @@ async def test_nothing_new_is_said_so(client, trainer, live):  # noqa: F811
     assert "Inga träningsfiler har ändrats." in text
 
 
+async def test_unknown_changes_and_untrained_staff_answers_are_said_so(client, trainer, live):  # noqa: F811
+    trainer.next.live_known = False
+    await login(client, ADMIN)
+    text = text_of(await fetch(client, BASE))
+    assert "Vilka filer som ändrats är okänt: den aktiva modellen har ingen uppgift om" in text
+    assert "Inga träningsfiler har ändrats." not in text
+    assert "De här tränas inte in i modellen" in text
+
+
+async def test_the_real_pipeline_says_what_the_next_model_would_learn(aiohttp_client, portal, sessions,  # noqa: F811
+                                                                       history):
+    """The portal's own trainer, on the project's data: no live model yet, so no record of its data."""
+    portal[training.TRAINER_KEY] = training.PipelineTrainer(sessions, history)
+    pipeline_client = await aiohttp_client(portal)
+    await login(pipeline_client, ADMIN)
+    text = text_of(await fetch(pipeline_client, BASE))
+    assert "Modellarkivet har ingen aktiv modell ännu." in text
+    assert "Vilka filer som ändrats är okänt: det finns ingen aktiv modell att jämföra med." in text
+    assert '<button type="submit" class="button">Träna om</button>' in await fetch(pipeline_client, BASE)
+
+
 async def test_a_correction_is_shown_as_text_never_as_markup(client, trainer):  # noqa: F811
     trainer.next.corrections = [Correction("sv", "ask_partners", "<script>alert(1)</script>")]
     await login(client, ADMIN)

@@ -64,6 +64,8 @@ class Snapshot:
     changed_files: list[tuple[str, str]] = field(default_factory=list)
     fingerprint: str = "f" * 64
     nothing_new: bool = False
+    live_known: bool = True
+    qa_trained: bool = False
 
 
 @dataclass

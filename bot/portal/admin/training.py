@@ -34,6 +34,8 @@ class Snapshot(Protocol):
     qa_examples: list[tuple[str, list[str]]]  # (title, example questions)
     changed_files: list[tuple[str, str]]  # (path, "ny" | "ändrad" | "borttagen")
     fingerprint: str
+    live_known: bool  # False: the live model has no record of its data
+    qa_trained: bool  # False: staff Q&A entries are answered by retrieval, without training
 
     @property
     def nothing_new(self) -> bool: ...
