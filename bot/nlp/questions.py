@@ -30,9 +30,11 @@ _PERSONAL = re.compile(
         r"\b(?:mejla|maila|mail|e-?posta|skicka|ring|sms:?a|email|e-mail|send|call|text)"
         r"(?: gärna| garna)? (?:mig|svaret|det|me|the answer)(?: (?:till|på|pa|to|at|on))?(?: \[[A-Z-]+\])?",
         r"\b(?:min|mitt|my) (?:e-?post(?:adress)?|mejl(?:adress)?|mail(?:adress)?|telefon(?:nummer)?|nummer|"
-        r"mobil(?:nummer)?|personnummer|email(?: address)?|phone(?: number)?|number)(?: (?:är|ar|is))?"
+        r"mobil(?:nummer)?|personnummer|email(?: address)?|phone(?: number)?|personal (?:identity )?number|"
+        r"(?:national )?id number|social security number|number)(?: (?:är|ar|is))?"
         r"(?: \[[A-Z-]+\])?",
         r"\bnå mig på|\bna mig pa|\breach me (?:at|on)",
+        r"\b(?:till|to|at|on|på|pa) (?=\[[A-Z-]+\])",  # "… om utbyten till [E-POST]": where, not what
     )),
     re.IGNORECASE,
 )

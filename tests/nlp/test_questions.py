@@ -18,6 +18,10 @@ def test_english_personal_details_around_a_question_are_taken_out_too():
         == "why does the municipality work abroad"
     assert without_personal_details("my name is Omar, email me at [E-POST]. who adopted the policy?") \
         == "who adopted the policy?"
+    assert without_personal_details("my social security number is [PERSONNUMMER] - why work internationally?") \
+        == "why work internationally?"
+    assert without_personal_details("could you mail the focus areas to [E-POST]") == "could you mail the focus areas"
+    assert without_personal_details("skicka policyn till [E-POST] tack") == "skicka policyn tack"
 
 
 def test_a_message_without_personal_details_is_left_as_it_is():
