@@ -20,6 +20,8 @@ from bot.nlp.details import detail_missing
 
 logger = logging.getLogger(__name__)
 
+Events = list[dict[str, Any]]  # what an action returns: the events to apply
+
 _repository: ContentRepository | None = None
 
 # Set by the REST channel when it masked personal data in the latest message.
@@ -102,8 +104,9 @@ def honest_about_details(repo: ContentRepository, tracker: Tracker, body: str) -
     return f"{repo.text(f'detail_missing_{missing}')}\n{body}" if missing else body
 
 
-def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: str) -> None:
-    """Send one of the store's replies that cite nothing (out of scope, no answer).
+def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: str) -> Events:
+    """Send one of the store's replies that cite nothing (out of scope, no answer);
+    no events, so an action can end with `return send_topic(…)`.
 
     Import validation keeps these topics in the store; their absence means
     a broken store, and the resident gets the technical-error message.
@@ -112,6 +115,7 @@ def send_topic(dispatcher: CollectingDispatcher, repo: ContentRepository, key: s
     if topic is None:
         raise ContentUnavailable(f"the required topic {key!r} is missing")
     dispatcher.utter_message(text=chat_text(topic.body))
+    return []
 
 
 def suggestion_label(repo: ContentRepository, intent: str) -> str | None:
@@ -157,16 +161,20 @@ class ContentAction(Action, ABC):
     when the classifier was torn, and a reminder when personal data was masked.
     """
 
+    action_name: str  # the action's name in domain.yml
     staff_entries_first = True
     offers_runner_up = True
 
+    def name(self) -> str:
+        return self.action_name
+
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    ) -> Events:
         repo = repository().in_language(language_of(tracker))
         try:
             if self.staff_entries_first and answer_from_qa(dispatcher, tracker, repo, clear=True):
-                events: list[dict[str, Any]] = []
+                events: Events = []
             else:
                 events = self.answer(dispatcher, tracker, repo)
                 alternative = runner_up(tracker, latest_intent(tracker)) if self.offers_runner_up else None
@@ -181,7 +189,5 @@ class ContentAction(Action, ABC):
             return []
 
     @abstractmethod
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         """Send the answer and return the events to apply."""

@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import re
 import threading
-from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import LISTED_SLOT, ContentAction, as_written, latest_entities, send_topic, suggestion_label
+from actions.base import LISTED_SLOT, ContentAction, Events, as_written, latest_entities, send_topic, suggestion_label
 from actions.lists import ActionSelectItem
 from actions.partners import PLACE_ENTITIES, ActionPartner, compound_partner, find_partner
 from actions.replies import send_text, topic_buttons
@@ -52,7 +51,7 @@ PARTNER_INTENTS = {"ask_partner", "ask_partners", "ask_partner_country", "inform
 
 
 def meant_otherwise(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
-                    unsure: bool) -> list[dict[str, Any]] | None:
+                    unsure: bool) -> Events | None:
     """Answer a message the classifier missed but its words settle, else None:
     a position in the list given last ("det tionde då?"); working with a
     partner or a place ("har ni kontakt med Ystad", "… samarbetar med herning");
@@ -77,24 +76,26 @@ def meant_otherwise(dispatcher: CollectingDispatcher, tracker: Tracker, repo: Co
     return None
 
 
+def staff_entry_or_missed(dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository,
+                          unsure: bool) -> Events | None:
+    """Before a fallback answers: a staff Q&A entry that fits, or what the classifier
+    missed (`meant_otherwise`); None when neither answered."""
+    if answer_from_qa(dispatcher, tracker, repo):
+        return []
+    return meant_otherwise(dispatcher, tracker, repo, unsure)
+
+
 class ActionOutOfScope(ContentAction):
     """Other questions: a staff Q&A entry if one fits, else "not my area"."""
 
     offers_runner_up = False
 
-    def name(self) -> str:
-        return "action_out_of_scope"
+    action_name = "action_out_of_scope"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
-        if answer_from_qa(dispatcher, tracker, repo):
-            return []
-        redirected = meant_otherwise(dispatcher, tracker, repo, unsure=False)
-        if redirected is not None:
-            return redirected
-        send_topic(dispatcher, repo, "no_answer" if asks_missing_detail(tracker, repo) else "out_of_scope")
-        return []
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
+        if (handled := staff_entry_or_missed(dispatcher, tracker, repo, unsure=False)) is not None:
+            return handled
+        return send_topic(dispatcher, repo, "no_answer" if asks_missing_detail(tracker, repo) else "out_of_scope")
 
 
 # On low confidence, intents at least this confident are offered as the
@@ -108,20 +109,13 @@ class ActionRephrase(ContentAction):
 
     offers_runner_up = False
 
-    def name(self) -> str:
-        return "action_rephrase"
+    action_name = "action_rephrase"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
-        if answer_from_qa(dispatcher, tracker, repo):
-            return []
-        redirected = meant_otherwise(dispatcher, tracker, repo, unsure=True)
-        if redirected is not None:
-            return redirected
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
+        if (handled := staff_entry_or_missed(dispatcher, tracker, repo, unsure=True)) is not None:
+            return handled
         if asks_missing_detail(tracker, repo):
-            send_topic(dispatcher, repo, "no_answer")
-            return []
+            return send_topic(dispatcher, repo, "no_answer")
         ranking = tracker.latest_message.get("intent_ranking") or []
         likely = [
             {"title": label, "payload": f"/{intent['name']}"}
@@ -146,12 +140,9 @@ class ActionAnswerQA(ContentAction):
     (see the portal's export page); without them it is never called.
     """
 
-    def name(self) -> str:
-        return "action_answer_qa"
+    action_name = "action_answer_qa"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         if not answer_from_qa(dispatcher, tracker, repo, TRAINED_QA_THRESHOLD):
             send_text(dispatcher, repo, "rephrase", with_topics=True)
         return []

@@ -1,13 +1,13 @@
 """The international policy's focus areas: the list, or one of them (by name or number)."""
 from __future__ import annotations
 
-from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
     ContentAction,
+    Events,
     chat_text,
     latest_entity,
     latest_intent,
@@ -55,16 +55,11 @@ def send_area_or_range(dispatcher: CollectingDispatcher, repo: ContentRepository
 
 
 class ActionFocusAreas(ContentAction):
-    def name(self) -> str:
-        return "action_focus_areas"
+    action_name = "action_focus_areas"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
-        areas = repo.focus_areas()
-        if not areas:
-            send_topic(dispatcher, repo, "no_answer")
-            return []
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
+        if not (areas := repo.focus_areas()):
+            return send_topic(dispatcher, repo, "no_answer")
         text = tracker.latest_message.get("text") or ""
         if latest_intent(tracker) == "ask_focus_area":
             wanted = latest_entity(tracker, "focus_area")

@@ -11,7 +11,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import LISTED_SLOT, ContentAction
+from actions.base import LISTED_SLOT, ContentAction, Events
 from actions.focus_areas import LIST_KIND as FOCUS_AREAS, send_area_or_range
 from actions.partners import describe_one, read_filter
 from actions.replies import send_text
@@ -35,12 +35,9 @@ def _partner_buttons(partners: list[PartnerRecord]) -> list[dict[str, str]]:
 
 
 class ActionSelectItem(ContentAction):
-    def name(self) -> str:
-        return "action_select_item"
+    action_name = "action_select_item"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         listed = tracker.get_slot(LISTED_SLOT) or {}
         position = ordinal(tracker.latest_message.get("text") or "")
         if listed.get("kind") == FOCUS_AREAS:

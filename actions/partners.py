@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
     ContentAction,
+    Events,
     as_written,
     chat_text,
     honest_about_details,
@@ -200,16 +201,11 @@ def send_listing(dispatcher: CollectingDispatcher, tracker: Tracker, repo: Conte
 class ActionPartners(ContentAction):
     """Lists partners, filtered by what the resident asked."""
 
-    def name(self) -> str:
-        return "action_partners"
+    action_name = "action_partners"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
-        partners = repo.partners()
-        if not partners:
-            send_topic(dispatcher, repo, "no_answer")
-            return []
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
+        if not (partners := repo.partners()):
+            return send_topic(dispatcher, repo, "no_answer")
         return send_listing(dispatcher, tracker, repo, partners, read_filter(tracker, partners))
 
 
@@ -248,12 +244,9 @@ class ActionPartner(ContentAction):
     and `partner_aspect` ("och Ravenna då?" repeats the last kind of question).
     """
 
-    def name(self) -> str:
-        return "action_partner"
+    action_name = "action_partner"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         intent = latest_intent(tracker)
         aspect = self._aspect(intent, tracker)
         partners = repo.partners()

@@ -1,13 +1,13 @@
 """Answers for the topic intents (`ask_<key>` → topic `<key>`)."""
 from __future__ import annotations
 
-from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
     ContentAction,
+    Events,
     chat_text,
     honest_about_details,
     latest_intent,
@@ -24,12 +24,9 @@ def topic_key(intent: str) -> str:
 
 
 class ActionAnswerTopic(ContentAction):
-    def name(self) -> str:
-        return "action_answer_topic"
+    action_name = "action_answer_topic"
 
-    def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository
-    ) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, repo: ContentRepository) -> Events:
         intent = latest_intent(tracker)
         topic = repo.topic(topic_key(intent))
         if topic is None:

@@ -26,8 +26,9 @@ MAX_DAYS = 366
 
 
 @dataclass
-class Day:
-    day: dt.date
+class Counts:
+    """What is counted per day, per language and for the whole period."""
+
     conversations: int = 0
     messages: int = 0
     typed: int = 0
@@ -36,14 +37,14 @@ class Day:
 
 
 @dataclass
-class Figures:
+class Day(Counts):
+    day: dt.date = dt.date.min
+
+
+@dataclass
+class Figures(Counts):
     """The key figures: of the whole period, or of one language in it."""
 
-    conversations: int = 0
-    messages: int = 0
-    typed: int = 0
-    fallback: int = 0
-    out_of_scope: int = 0
     positive: int = 0
     negative: int = 0
 
@@ -128,7 +129,7 @@ def compute(conversations: Iterable[Conversation], date_from: dt.date, date_to: 
     days: dict[dt.date, Day] = {}
     day = date_from
     while day <= date_to:
-        days[day] = Day(day)
+        days[day] = Day(day=day)
         day += dt.timedelta(days=1)
     stats = Statistics(date_from=date_from, date_to=date_to, days=list(days.values()))
     senders_per_day: dict[dt.date, set[str]] = {d: set() for d in days}

@@ -21,14 +21,20 @@ _NAME = r"(?:[A-ZÅÄÖ][\w-]*|[a-zåäö]+)(?: [A-ZÅÄÖ][\w-]*)?"
 _PERSONAL = re.compile(
     "|".join((
         rf"\b(?:jag heter|mitt namn är|mitt namn ar|my name is|i am called|i'm called) {_NAME}",
-        rf"\bjag är (?=[A-ZÅÄÖ]){_NAME}(?:,? \d{{1,3}} år)?",
-        r"\b(?:och )?(?:jag )?bor (?:på|pa) [\wåäöÅÄÖ-]+(?: \d+\s?[A-Za-z]?)?",  # a street address
+        # "jag är Anna", "I'm Tom", "Tom here": a capitalised name only ("jag är nyfiken" stays)
+        rf"\b(?:jag är|i am|i'm|im) (?=(?-i:[A-ZÅÄÖ])){_NAME}(?:,? \d{{1,3}} (?:år|years old))?",
+        r"(?:^|(?<=[,.;:!?] ))(?-i:[A-ZÅÄÖ][\w-]+) here\b",
+        # a street address
+        r"\b(?:och )?(?:jag )?bor (?:på|pa) [\wåäöÅÄÖ-]+(?: \d+\s?[A-Za-z]?)?",
+        r"\b(?:and )?(?:i )?live (?:at|on) [\wåäöÅÄÖ-]+(?: (?:street|road|st|rd))? \d+\s?[A-Za-z]?\b",  # with its number
         r"\b(?:mejla|maila|mail|e-?posta|skicka|ring|sms:?a|email|e-mail|send|call|text)"
         r"(?: gärna| garna)? (?:mig|svaret|det|me|the answer)(?: (?:till|på|pa|to|at|on))?(?: \[[A-Z-]+\])?",
         r"\b(?:min|mitt|my) (?:e-?post(?:adress)?|mejl(?:adress)?|mail(?:adress)?|telefon(?:nummer)?|nummer|"
-        r"mobil(?:nummer)?|personnummer|email(?: address)?|phone(?: number)?|number)(?: (?:är|ar|is))?"
+        r"mobil(?:nummer)?|personnummer|email(?: address)?|phone(?: number)?|personal (?:identity )?number|"
+        r"(?:national )?id number|social security number|number)(?: (?:är|ar|is))?"
         r"(?: \[[A-Z-]+\])?",
         r"\bnå mig på|\bna mig pa|\breach me (?:at|on)",
+        r"\b(?:till|to|at|on|på|pa) (?=\[[A-Z-]+\])",  # "… om utbyten till [E-POST]": where, not what
     )),
     re.IGNORECASE,
 )

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,26 +215,33 @@ class ModelHistory:
 
     def activate(self, version_id: int, who: str) -> Version:
         """A checked model goes live (the admin confirmed)."""
-        with self._write() as session:
-            row = session.get(ModelVersion, version_id)
+        def refusal(row: ModelVersion | None) -> str:
             if row is None or row.status != "ready":
-                raise NotActivatable("Bara en färdigtränad modell som klarat kvalitetskontrollen kan aktiveras.")
+                return "Bara en färdigtränad modell som klarat kvalitetskontrollen kan aktiveras."
             if row.file is None or not (self.folder / row.file).is_file():
-                raise NotActivatable("Modellens fil finns inte längre kvar.")
-            self._go_live(session, row, who)
-            self._audit(session, who, "aktivering", f"Modell {row.id} aktiverad")
-            return _version(row)
+                return "Modellens fil finns inte längre kvar."
+            return ""
+        return self._switch(version_id, who, refusal, "aktivering", "Modell {id} aktiverad")
 
     def rollback(self, version_id: int, who: str) -> Version:
         """An earlier live model goes live again, without a new check."""
+        def refusal(row: ModelVersion | None) -> str:
+            if row is None or not row.was_live or row.status == "live":
+                return "Bara en modell som varit aktiv tidigare kan återställas."
+            if row.file is None or not (self.folder / row.file).is_file():
+                return "Modellens fil har gallrats bort och kan inte återställas."
+            return ""
+        return self._switch(version_id, who, refusal, "återställning", "Återställd till modell {id}")
+
+    def _switch(self, version_id: int, who: str, refusal: Callable[[ModelVersion | None], str],
+                action: str, detail: str) -> Version:
+        """Make the row live unless `refusal` gives a reason not to (NotActivatable)."""
         with self._write() as session:
             row = session.get(ModelVersion, version_id)
-            if row is None or not row.was_live or row.status == "live":
-                raise NotActivatable("Bara en modell som varit aktiv tidigare kan återställas.")
-            if row.file is None or not (self.folder / row.file).is_file():
-                raise NotActivatable("Modellens fil har gallrats bort och kan inte återställas.")
+            if reason := refusal(row):
+                raise NotActivatable(reason)
             self._go_live(session, row, who)
-            self._audit(session, who, "återställning", f"Återställd till modell {row.id}")
+            self._audit(session, who, action, detail.format(id=row.id))
             return _version(row)
 
     @staticmethod

@@ -103,25 +103,38 @@ BILINGUAL = {
 }
 
 
+def tracker_template_of(tmp_path_factory, conversations: dict) -> Path:
+    """A tracker store holding `conversations`, written once and copied per test."""
+    path = tmp_path_factory.mktemp("tracker") / "template.db"
+    write_conversations(path, conversations)
+    return path
+
+
+def copy_of(template: Path, folder: Path) -> Path:
+    """A fresh copy of a template tracker store (purge and erasure change it)."""
+    path = folder / "tracker.db"
+    path.write_bytes(template.read_bytes())
+    return path
+
+
+def service_on(tracker_db: Path, content_url: str, nlu_dir: Path, nlu_path: Path) -> ConversationService:
+    return ConversationService(TrackerStore(f"sqlite:///{tracker_db}"), session_factory(content_url),
+                               nlu_dir=nlu_dir, nlu_path=nlu_path)
+
+
 @pytest.fixture(scope="session")
 def tracker_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("tracker") / "template.db"
-    write_conversations(path, CONVERSATIONS)
-    return path
+    return tracker_template_of(tmp_path_factory, CONVERSATIONS)
 
 
 @pytest.fixture
 def tracker_db(tracker_template, tmp_path) -> Path:
-    """A fresh copy per test (purge and erasure change it)."""
-    path = tmp_path / "tracker.db"
-    path.write_bytes(tracker_template.read_bytes())
-    return path
+    return copy_of(tracker_template, tmp_path)
 
 
 @pytest.fixture
 def service(tracker_db, content_url, tmp_path) -> ConversationService:
-    return ConversationService(TrackerStore(f"sqlite:///{tracker_db}"), session_factory(content_url),
-                               nlu_dir=NLU_DIR, nlu_path=tmp_path / "nlu" / "reviewed.yml")
+    return service_on(tracker_db, content_url, NLU_DIR, tmp_path / "nlu" / "reviewed.yml")
 
 
 @pytest.fixture(autouse=True)

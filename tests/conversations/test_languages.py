@@ -12,26 +12,18 @@ import yaml
 from bot.conversations.filters import ConversationFilter
 from bot.conversations.languages import LANGUAGE_ERROR
 from bot.conversations.service import ConversationService
-from bot.conversations.tracker import TrackerStore
-from bot.db.engine import session_factory
-from tests.conversations.conftest import BILINGUAL, at
-from tests.conversations.tracker_data import write_conversations
+from tests.conversations.conftest import BILINGUAL, at, copy_of, service_on, tracker_template_of
 
 @pytest.fixture(scope="module")
 def bilingual_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("bilingual") / "tracker.db"
-    write_conversations(path, BILINGUAL)
-    return path
+    return tracker_template_of(tmp_path_factory, BILINGUAL)
 
 
 @pytest.fixture
 def bilingual(bilingual_template, content_url, tmp_path) -> ConversationService:
-    db = tmp_path / "tracker.db"
-    db.write_bytes(bilingual_template.read_bytes())
     nlu = tmp_path / "nlu"
     nlu.mkdir()
-    return ConversationService(TrackerStore(f"sqlite:///{db}"), session_factory(content_url),
-                               nlu_dir=nlu, nlu_path=nlu / "reviewed.yml")
+    return service_on(copy_of(bilingual_template, tmp_path), content_url, nlu, nlu / "reviewed.yml")
 
 
 def senders(conversations) -> set[str]:

@@ -25,16 +25,14 @@ def test_twin_town_question_names_herning(live_stack):
     assert "Herning" in live_stack.text(new_sender(), "Vilka vänorter har ni?")
 
 
-def test_follow_up_which_country(live_stack):
+@pytest.mark.parametrize("turns", [
+    [("Berätta om Ravenna", "Ravenna i Italien"), ("Vilket land ligger den i?", "Ravenna ligger i Italien")],
+    [("Berätta om Herning", "Herning i Danmark"), ("och Ravenna då?", "Ravenna i Italien")],
+], ids=["which-country", "and-another-partner"])
+def test_follow_ups_on_a_partner(live_stack, turns):
     sender = new_sender()
-    assert "Ravenna i Italien" in live_stack.text(sender, "Berätta om Ravenna")
-    assert "Ravenna ligger i Italien" in live_stack.text(sender, "Vilket land ligger den i?")
-
-
-def test_follow_up_and_another_partner(live_stack):
-    sender = new_sender()
-    assert "Herning i Danmark" in live_stack.text(sender, "Berätta om Herning")
-    assert "Ravenna i Italien" in live_stack.text(sender, "och Ravenna då?")
+    for message, expected in turns:
+        assert expected in live_stack.text(sender, message), message
 
 
 def test_unknown_partner_is_not_invented(live_stack):

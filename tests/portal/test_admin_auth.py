@@ -11,17 +11,7 @@ from bot.portal.auth import LoginRefused, UserStore
 from bot.portal.security import COOKIE_NAME, CSP
 from bot.portal.throttle import FREE_PAIR_FAILURES, LONGEST_DELAY, LoginThrottle, delay_after
 from tests.portal.admin_fixtures import (  # noqa: F401  (pytest fixtures)
-    ADMIN,
-    EDITOR,
-    FAST_HASHER,
-    client,
-    client2,
-    csrf_of,
-    editor,
-    fetch,
-    login,
-    portal,
-    users,
+    ADMIN, EDITOR, FAST_HASHER, client, client2, csrf_of, editor, fetch, login, portal, users,
 )
 
 
@@ -29,6 +19,14 @@ def concrete(path: str) -> str:
     """A real URL for a route pattern: the first kind, id 1, history entry 1."""
     path = re.sub(r"\{kind:[^}]*\}", "partners", path)
     return re.sub(r"\{(id|entry):[^}]*\}", "1", path)
+
+
+async def request_as(client, user: tuple[str, str], method: str, path: str, data: dict[str, str] | None = None):
+    """The route, as a logged-in `user` would call it: with the session's CSRF token."""
+    await login(client, user)
+    token = csrf_of(await fetch(client, "/admin"))
+    return await client.request(method, concrete(path), data={"csrf_token": token, **(data or {})},
+                                allow_redirects=False)
 
 
 PROTECTED = [(m, p, role) for m, p, _h, role in ROUTES if role is not None]
@@ -181,10 +179,7 @@ async def test_every_protected_route_answers_api_clients_with_401(client, method
 
 @pytest.mark.parametrize("method, path", ADMIN_ONLY, ids=[f"{m} {p}" for m, p in ADMIN_ONLY])
 async def test_admin_routes_give_a_redaktor_403_in_swedish(client, method, path):
-    await login(client, EDITOR)
-    html = await fetch(client, "/admin")
-    response = await client.request(method, concrete(path), data={"csrf_token": csrf_of(html)},
-                                    allow_redirects=False)
+    response = await request_as(client, EDITOR, method, path)
     assert response.status == 403
     text = await response.text()
     assert "Sidan är bara för administratörer" in text and '<html lang="sv">' in text
@@ -192,21 +187,13 @@ async def test_admin_routes_give_a_redaktor_403_in_swedish(client, method, path)
 
 @pytest.mark.parametrize("method, path", ADMIN_ONLY, ids=[f"{m} {p}" for m, p in ADMIN_ONLY])
 async def test_admin_routes_are_open_to_an_admin(client, method, path):
-    await login(client, ADMIN)
-    html = await fetch(client, "/admin")
-    response = await client.request(method, concrete(path), data={"csrf_token": csrf_of(html)},
-                                    allow_redirects=False)
+    response = await request_as(client, ADMIN, method, path)
     assert response.status not in (302, 401, 403), (response.status, await response.text())
 
 
 @pytest.mark.parametrize("method, path", EDITOR_ROUTES, ids=[f"{m} {p}" for m, p in EDITOR_ROUTES])
 async def test_editor_routes_are_open_to_a_redaktor(client, method, path):
-    await login(client, EDITOR)
-    html = await fetch(client, "/admin")
-    data = {"csrf_token": csrf_of(html), "version": "1"}
-    if path.endswith("/logout"):
-        data = {"csrf_token": csrf_of(html)}
-    response = await client.request(method, concrete(path), data=data, allow_redirects=False)
+    response = await request_as(client, EDITOR, method, path, {} if path.endswith("/logout") else {"version": "1"})
     assert response.status not in (302, 401, 403), (response.status, await response.text())
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 
 import pytest
@@ -19,8 +20,10 @@ import requests
 from bot.content.editor import ContentEditor
 from bot.content.store import export_text, import_file
 from bot.content.types import FOCUS_AREAS, PARTNERS, QA, TOPICS
+from bot.content.types.declaration import ContentType
 from bot.dates import swedish_date
 from bot.db.engine import session_factory
+from bot.portal.admin.content_pages import PAGE_OF_TYPE
 from bot.portal.auth import UserStore
 
 pytestmark = pytest.mark.slow
@@ -93,35 +96,38 @@ def as_form(item, **changes) -> dict[str, str]:
     return values
 
 
+@contextmanager
+def edited(portal: Portal, editor: ContentEditor, kind: ContentType, item, **changes: str) -> Iterator[str]:
+    """The item saved with `changes` through the live portal's form for the block
+    (which gets the item's URL), and put back as it was afterwards."""
+    path = f"/admin/content/{PAGE_OF_TYPE[kind.name].slug}/{item.id}"
+    portal.post(path, as_form(item, **changes))
+    try:
+        yield path
+    finally:
+        current = editor.get(kind, item.id)
+        if current.values != item.values:
+            editor.update(kind, item.id, item.values, current.version, "e2e-städning")
+
+
 def test_a_changed_focus_area_is_in_the_next_answer(live_stack, portal, editor):
     area = next(a for a in editor.list(FOCUS_AREAS) if a.title == "Livslångt lärande")
     new_title = f"Livslångt lärande för alla åldrar {uuid.uuid4().hex[:6]}"
-    path = f"/admin/content/focus-areas/{area.id}"
-    try:
-        portal.post(path, as_form(area, title=new_title))
+    with edited(portal, editor, FOCUS_AREAS, area, title=new_title) as path:
         reply = live_stack.text(sender(), "vilka fokusområden har ni")
         assert new_title in reply
 
         first = editor.history(FOCUS_AREAS, area.id)[-1]
         portal.post(f"{path}/history/{first.id}/restore", {}, form_page=f"{path}/history/{first.id}")
         assert "Livslångt lärande\n" in live_stack.text(sender(), "vilka fokusområden har ni") + "\n"
-    finally:
-        current = editor.get(FOCUS_AREAS, area.id)
-        if current.title != "Livslångt lärande":
-            editor.update(FOCUS_AREAS, area.id, area.values, current.version, "e2e-städning")
 
 
 def test_a_changed_topic_answer_is_in_the_next_answer(live_stack, portal, editor):
     topic = next(t for t in editor.list(TOPICS) if t.values["key"] == "policy")
     marker = f"Policyn gäller från 2024 ({uuid.uuid4().hex[:6]})."
-    path = f"/admin/content/topics/{topic.id}"
-    try:
-        portal.post(path, as_form(topic, body=f"{topic.values['body']} {marker}"))
+    with edited(portal, editor, TOPICS, topic, body=f"{topic.values['body']} {marker}"):
         reply = live_stack.text(sender(), "Vem har antagit den internationella policyn?")
         assert marker in reply and "kommunfullmäktige" in reply
-    finally:
-        current = editor.get(TOPICS, topic.id)
-        editor.update(TOPICS, topic.id, topic.values, current.version, "e2e-städning")
     assert marker not in live_stack.text(sender(), "Vem har antagit den internationella policyn?")
 
 

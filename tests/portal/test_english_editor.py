@@ -11,15 +11,7 @@ from bot.content.repository import ContentRepository
 from bot.content.types import TEXTS, TOPICS
 from bot.db.engine import session_factory
 from tests.portal.admin_fixtures import (  # noqa: F401  (pytest fixtures)
-    ADMIN,
-    csrf_of,
-    client,
-    editor,
-    fetch,
-    hidden_fields,
-    login,
-    portal,
-    users,
+    ADMIN, csrf_of, client, editor, fetch, hidden_fields, login, portal, users,
 )
 
 

@@ -15,7 +15,7 @@ import requests
 
 from bot.content.types import TEXTS, TOPICS
 from tests.portal.test_admin_live import (  # noqa: F401  (the live portal's fixtures)
-    as_form, editor, portal, store_as_found, unique,
+    editor, edited, portal, store_as_found, unique,
 )
 
 pytestmark = pytest.mark.slow
@@ -39,43 +39,29 @@ def english_turn(live_stack, action: str, text: str, intent: str) -> list[dict]:
 def test_an_edited_english_text_is_in_the_next_english_reply(live_stack, portal, editor):
     topic = next(t for t in editor.list(TOPICS) if t.values["key"] == "policy")
     marker = f"The policy was reviewed ({uuid.uuid4().hex[:6]})."
-    path = f"/admin/content/topics/{topic.id}"
-    try:
-        portal.post(path, as_form(topic, body_en=f"{topic.values['body_en']} {marker}"))
+    with edited(portal, editor, TOPICS, topic, body_en=f"{topic.values['body_en']} {marker}"):
         [reply] = english_turn(live_stack, "action_answer_topic", "who adopted the international policy?",
                                "ask_policy")
         assert reply["text"].startswith("The basis for the work is the international policy, which has been "
                                         "adopted by the municipal council.")
         assert marker in reply["text"]
         assert reply["text"].splitlines()[-1].startswith("Source: Vänersborg Municipality, ")
-    finally:
-        current = editor.get(TOPICS, topic.id)
-        editor.update(TOPICS, topic.id, topic.values, current.version, "e2e-städning")
 
 
 def test_an_edited_english_bot_text_is_the_next_english_greeting(live_stack, portal, editor):
     greet = next(t for t in editor.list(TEXTS) if t.values["key"] == "greet")
     wording = f"Hi there ({uuid.uuid4().hex[:6]})! Ask me about the international work."
-    try:
-        portal.post(f"/admin/content/texts/{greet.id}", as_form(greet, text_en=wording))
+    with edited(portal, editor, TEXTS, greet, text_en=wording):
         replies = english_turn(live_stack, "action_say_greet", "hello", "greet")
         assert replies[0]["text"] == wording
         assert [b["title"] for b in replies[0]["buttons"]][1:3] == ["Focus areas", "Partners"]
-    finally:
-        current = editor.get(TEXTS, greet.id)
-        editor.update(TEXTS, greet.id, greet.values, current.version, "e2e-städning")
 
 
 def test_an_answer_without_english_comes_in_swedish_with_the_english_note(live_stack, portal, editor):
     topic = next(t for t in editor.list(TOPICS) if t.values["key"] == "activities")
-    path = f"/admin/content/topics/{topic.id}"
-    try:
-        portal.post(path, as_form(topic, body_en=""))
+    with edited(portal, editor, TOPICS, topic, body_en=""):
         [reply] = english_turn(live_stack, "action_answer_topic", "what exchanges do you take part in?",
                                "ask_activities")
         assert reply["text"].startswith("Vänersborgs kommun deltar i flertalet utbyten")
         assert "(This answer is only available in Swedish.)" in reply["text"]
         assert "Utbyten, konferenser och projekt</a>" in portal.get("/admin/english")
-    finally:
-        current = editor.get(TOPICS, topic.id)
-        editor.update(TOPICS, topic.id, topic.values, current.version, "e2e-städning")

@@ -11,14 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser_support import axe_violations, describe_violations
 from tests.portal.review_fixtures import (  # noqa: F401  (pytest fixtures)
-    ADMIN,
-    EDITOR,
-    portal_url,
-    project_nlu_untouched,
-    review_portal,
-    tracker_db,
-    tracker_template,
-    users,
+    ADMIN, EDITOR, portal_url, project_nlu_untouched, review_portal, tracker_db, tracker_template, users,
 )
 from tests.portal.test_review_browser import log_in
 from tests.portal.test_review_usability import unsure_messages

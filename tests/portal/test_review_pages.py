@@ -19,15 +19,7 @@ from bot.portal.app import create_app
 from bot.portal.security import CSP, ROLES_KEY
 from tests.conversations.conftest import ALL
 from tests.portal.review_fixtures import (  # noqa: F401  (pytest fixtures and helpers)
-    ADMIN,
-    EDITOR,
-    client,
-    csrf_of,
-    portal_url,
-    project_nlu_untouched,
-    review_portal,
-    tracker_db,
-    tracker_template,
+    ADMIN, EDITOR, client, csrf_of, portal_url, project_nlu_untouched, review_portal, tracker_db, tracker_template,
     users,
 )
 

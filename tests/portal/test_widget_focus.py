@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser_support import axe_violations, describe_violations
 from tests.portal.widget_support import (  # noqa: F401  (no_javascript_errors: an autouse fixture)
-    BOT, INPUT, LAUNCHER, PANEL, QUESTION, active, ask, no_javascript_errors, open_demo, tab_until,
-    wait_for_reply,
+    BOT, INPUT, LAUNCHER, PANEL, QUESTION, active, ask, no_javascript_errors, open_demo, tab_until, wait_for_reply,
 )
 
 pytestmark = pytest.mark.slow

@@ -17,8 +17,7 @@ from tests.portal.review_fixtures import (  # noqa: F401  (the portal, alone, an
     portal_url, project_nlu_untouched, review_portal, tracker_db, tracker_template, users,
 )
 from tests.portal.widget_support import (  # noqa: F401  (no_javascript_errors: an autouse fixture)
-    BOT, INPUT, LAUNCHER, PANEL, USER, WEBHOOK, active, ask, no_javascript_errors, tab_until,
-    widget_state,
+    BOT, INPUT, LAUNCHER, PANEL, USER, WEBHOOK, active, ask, no_javascript_errors, tab_until, widget_state,
 )
 
 REPLIES = {

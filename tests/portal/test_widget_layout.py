@@ -5,6 +5,8 @@ last answer, and the portal has a favicon. Debian's Chromium against the real bo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -13,8 +15,7 @@ from playwright.sync_api import expect
 from tests.browser_support import axe_violations, describe_violations, new_context
 from tests.waiting import settled, wait_until
 from tests.portal.widget_support import (  # noqa: F401  (no_javascript_errors: an autouse fixture)
-    BOT, INPUT, LAUNCHER, PANEL, QUESTION, ask, demo_url, no_javascript_errors, open_chat, open_demo,
-    wait_for_reply,
+    BOT, INPUT, LAUNCHER, PANEL, QUESTION, ask, demo_url, no_javascript_errors, open_chat, open_demo, wait_for_reply,
 )
 
 pytestmark = pytest.mark.slow
@@ -49,10 +50,18 @@ def geometry(page) -> dict[str, Any]:
     return page.evaluate(GEOMETRY)
 
 
-def sized_page(browser, viewport: dict[str, int], scale: int):
+@contextmanager
+def chat_open(browser, live_stack, viewport: dict[str, int], scale: int) -> Iterator[Any]:
+    """A page of that size and zoom with the demo page's chat open, closed afterwards."""
     context = new_context(browser, viewport=viewport, device_scale_factor=scale)
     context.set_default_timeout(15_000)
-    return context, context.new_page()
+    try:
+        page = context.new_page()
+        open_demo(page, live_stack)
+        open_chat(page)
+        yield page
+    finally:
+        context.close()
 
 
 def assert_accessible(page, state: str) -> None:
@@ -76,10 +85,7 @@ def assert_header_and_form_in_place(g: dict[str, Any]) -> None:
 
 @SIZES
 def test_the_mouse_wheel_scrolls_only_the_conversation(live_stack, browser, viewport, scale):
-    context, page = sized_page(browser, viewport, scale)
-    try:
-        open_demo(page, live_stack)
-        open_chat(page)
+    with chat_open(browser, live_stack, viewport, scale) as page:
         have_a_long_conversation(page)
         before = geometry(page)
         log = page.locator(".vbw-log").bounding_box()
@@ -97,15 +103,10 @@ def test_the_mouse_wheel_scrolls_only_the_conversation(live_stack, browser, view
             "the panel has content below its edge (the screen-reader labels extend it)"
         expect(page.locator(INPUT)).to_be_in_viewport()
         expect(page.locator(".vbw-send")).to_be_in_viewport()
-    finally:
-        context.close()
 
 
 def test_at_200_percent_zoom_header_and_form_show_and_the_privacy_note_folds(live_stack, browser):
-    context, page = sized_page(browser, *ZOOM_200)
-    try:
-        open_demo(page, live_stack)
-        open_chat(page)
+    with chat_open(browser, live_stack, *ZOOM_200) as page:
         g = geometry(page)
         print(f"\nzoom 200 %, folded: {g}")
         assert_header_and_form_in_place(g)
@@ -137,8 +138,6 @@ def test_at_200_percent_zoom_header_and_form_show_and_the_privacy_note_folds(liv
         toggle.press("Enter")
         expect(toggle).to_have_attribute("aria-expanded", "false")
         expect(details).to_be_hidden()
-    finally:
-        context.close()
 
 
 def test_on_a_roomy_screen_the_note_shows_until_the_first_question(live_stack, page):
@@ -156,10 +155,7 @@ def test_on_a_roomy_screen_the_note_shows_until_the_first_question(live_stack, p
 
 @pytest.mark.parametrize("viewport, scale", [DESKTOP, ZOOM_200], ids=["1280px", "zoom200"])
 def test_after_a_reload_the_conversation_shows_the_last_answer(live_stack, browser, viewport, scale):
-    context, page = sized_page(browser, viewport, scale)
-    try:
-        open_demo(page, live_stack)
-        open_chat(page)
+    with chat_open(browser, live_stack, viewport, scale) as page:
         have_a_long_conversation(page)
         g = geometry(page)
         assert g["logScrollHeight"] > g["logHeight"], "the conversation fits: this test proves nothing"
@@ -176,8 +172,6 @@ def test_after_a_reload_the_conversation_shows_the_last_answer(live_stack, brows
             "the last answer is not in view after the reload"
         expect(page.locator(BOT).first.locator(".vbw-chip").first).not_to_be_in_viewport()
         assert_accessible(page, f"after a reload at {viewport}")
-    finally:
-        context.close()
 
 
 def test_the_portal_has_a_favicon(live_stack, page):

@@ -110,3 +110,9 @@ def no_javascript_errors(request):
     yield
     if page is not None:
         assert not page.js_errors, f"JavaScript errors on the page: {page.js_errors}"
+
+
+def delivered(page) -> bool:
+    """A round trip to the page, so that Playwright hands over the events (routes,
+    console messages) that arrived meanwhile: its sync API delivers them only then."""
+    return page.evaluate("() => true")

@@ -28,13 +28,7 @@ from bot.stack.prod import ProdStack, prepare, services
 from bot.stack.prod_settings import ProdSettings
 from bot.stack.runner import free_ports
 from tests.prod.support import (
-    SHARED_POSTGRES,
-    SHARED_REDIS_PORT,
-    ThrowawayPostgres,
-    ThrowawayRedis,
-    client,
-    create_database,
-    drop_database,
+    SHARED_POSTGRES, SHARED_REDIS_PORT, ThrowawayPostgres, ThrowawayRedis, client, create_database, drop_database,
 )
 from tests.waiting import wait_until
 

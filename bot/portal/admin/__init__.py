@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.content.editor import ContentEditor
 from bot.portal import security
-from bot.portal.admin import account, content, review, transfer, users
+from bot.portal.admin import account, content, review, training, transfer, users
 from bot.portal.admin.common import Route, forbidden
 from bot.portal.admin.content_pages import PAGES
 from bot.portal.auth import UserStore
@@ -49,6 +49,7 @@ ROUTES: list[Route] = [
     ("POST", "/admin/transfer/import", transfer.import_store, "admin"),
     ("POST", "/admin/transfer/qa-nlu.yml", transfer.export_nlu, "admin"),
     *review.ROUTES,  # conversation review, learning inbox, statistics (admins only)
+    *training.ROUTES,  # retraining, the quality gate, activation, history and rollback (admins only)
 ]
 
 
@@ -58,9 +59,11 @@ async def _slash(_request: web.Request) -> web.StreamResponse:
 
 def setup(app: web.Application, editor: ContentEditor, user_store: UserStore,
           secret_key: str | None = None) -> None:
-    """Register the admin routes, sessions, the security middleware and the review's service."""
+    """Register the admin routes, sessions, the security middleware, the review's service
+    and the model store's records."""
     app[account.EDITOR_KEY] = editor
     app.cleanup_ctx.append(review.conversation_service)
+    training.setup(app)
     roles = {}
     for method, path, handler, role in ROUTES:
         route = app.router.add_route(method, path, handler)

@@ -5,64 +5,23 @@ Revises:
 Create Date: 2026-11-27 01:55:18.412208
 
 """
-from typing import Sequence, Union
-
-import sqlalchemy as sa
 from alembic import op
 
+from bot.db.migrations.schema import DATE, INT, JSON, TEXT, columns, create_content_table, text
+
 # revision identifiers, used by Alembic.
-revision: str = '0001'
-down_revision: Union[str, None] = None
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision = "0001"
+down_revision = None
 
 
 def upgrade() -> None:
-    op.create_table('focus_area',
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('aliases', sa.JSON(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('title')
-    )
-    op.create_table('partner',
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('country', sa.String(length=100), nullable=False),
-    sa.Column('continent', sa.String(length=100), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('aliases', sa.JSON(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('name')
-    )
-    op.create_table('site_info',
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('municipality', sa.String(length=200), nullable=False),
-    sa.Column('municipality_url', sa.String(length=500), nullable=False),
-    sa.Column('source_title', sa.String(length=200), nullable=False),
-    sa.Column('source_url', sa.String(length=500), nullable=False),
-    sa.Column('last_updated', sa.Date(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
-    )
-    op.create_table('topic',
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('key', sa.String(length=80), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('key')
-    )
+    create_content_table("focus_area", *columns(position=INT, title=text(300), description=TEXT, aliases=JSON),
+                         unique="title")
+    create_content_table("partner", *columns(name=text(200), country=text(100), continent=text(100), kind=text(20),
+                                             description=TEXT, aliases=JSON), unique="name")
+    create_content_table("site_info", *columns(municipality=text(200), municipality_url=text(500),
+                                               source_title=text(200), source_url=text(500), last_updated=DATE))
+    create_content_table("topic", *columns(key=text(80), title=text(200), body=TEXT), unique="key")
 
 
 def downgrade() -> None:

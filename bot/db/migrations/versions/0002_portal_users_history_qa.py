@@ -10,15 +10,15 @@ rows get a first history entry (who: "migrering"), so the editor can show
 what changed since any version an editor may have loaded.
 """
 import datetime as dt
-from typing import Sequence, Union
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
-down_revision: Union[str, None] = "0001"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+from bot.db.migrations.schema import (
+    BOOL, INT, JSON, TEXT, TIME, columns, create_content_table, create_table, nullable, text,
+)
+
+revision = "0002"
+down_revision = "0001"
 
 # The content tables as they are at this revision, with the fields a snapshot keeps.
 _TEXT, _JSON = sa.Text(), sa.JSON()
@@ -39,44 +39,15 @@ _CONTENT = {
 
 
 def upgrade() -> None:
-    op.create_table(
-        "portal_user",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("username", sa.String(length=80), nullable=False),
-        sa.Column("password_hash", sa.String(length=255), nullable=False),
-        sa.Column("role", sa.String(length=20), nullable=False),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("failed_logins", sa.Integer(), nullable=False),
-        sa.Column("locked_until", sa.DateTime(), nullable=True),
-        sa.Column("session_epoch", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("last_login_at", sa.DateTime(), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("username"),
-    )
-    op.create_table(
-        "qa_entry",
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("answer", sa.Text(), nullable=False),
-        sa.Column("examples", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("title"),
-    )
-    history = op.create_table(
-        "content_version",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("entity_type", sa.String(length=30), nullable=False),
-        sa.Column("entity_id", sa.Integer(), nullable=True),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=20), nullable=False),
-        sa.Column("username", sa.String(length=80), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("snapshot", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-    )
+    create_table("portal_user", *columns(
+        id=INT, username=text(80), password_hash=text(255), role=text(20), active=BOOL, failed_logins=INT,
+        locked_until=nullable(TIME), session_epoch=INT, created_at=TIME, last_login_at=nullable(TIME),
+    ), unique="username")
+    create_content_table("qa_entry", *columns(title=text(300), answer=TEXT, examples=JSON), unique="title")
+    history = create_table("content_version", *columns(
+        id=INT, entity_type=text(30), entity_id=nullable(INT), version=INT, action=text(20), username=text(80),
+        created_at=TIME, snapshot=JSON,
+    ))
     op.create_index("ix_content_version_entity", "content_version", ["entity_type", "entity_id"])
     _backfill_history(history)
 

@@ -9,59 +9,29 @@ in Rasa's tracker store; these tables hold only what admins decide about
 them, and an audit log of purges, erasures and exports without any content.
 Hand-written for SQLite and PostgreSQL.
 """
-from typing import Sequence, Union
-
-import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: Union[str, None] = "0002"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+from bot.db.migrations.schema import INT, JSON, TEXT, TIME, columns, create_table, nullable, text
+
+revision = "0003"
+down_revision = "0002"
 
 
 def upgrade() -> None:
-    op.create_table(
-        "conversation_review",
-        sa.Column("sender_id", sa.String(length=255), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("tags", sa.JSON(), nullable=False),
-        sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("updated_by", sa.String(length=80), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.Column("reviewed_by", sa.String(length=80), nullable=True),
-        sa.Column("reviewed_at", sa.DateTime(), nullable=True),
-        sa.PrimaryKeyConstraint("sender_id"),
-    )
-    op.create_table(
-        "learning_decision",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("text_key", sa.String(length=64), nullable=False),
-        sa.Column("decision", sa.String(length=20), nullable=False),
-        sa.Column("intent", sa.String(length=100), nullable=True),
-        sa.Column("qa_entry_id", sa.Integer(), nullable=True),
-        sa.Column("sender_id", sa.String(length=255), nullable=True),
-        sa.Column("event_id", sa.Integer(), nullable=True),
-        sa.Column("decided_by", sa.String(length=80), nullable=False),
-        sa.Column("decided_at", sa.DateTime(), nullable=False),
-        sa.Column("exported_at", sa.DateTime(), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("text_key"),
-    )
+    create_table("conversation_review", *columns(
+        sender_id=text(255), status=text(20), tags=JSON, note=TEXT, updated_by=text(80), updated_at=TIME,
+        reviewed_by=nullable(text(80)), reviewed_at=nullable(TIME),
+    ), key="sender_id")
+    create_table("learning_decision", *columns(
+        id=INT, text=TEXT, text_key=text(64), decision=text(20), intent=nullable(text(100)),
+        qa_entry_id=nullable(INT), sender_id=nullable(text(255)), event_id=nullable(INT), decided_by=text(80),
+        decided_at=TIME, exported_at=nullable(TIME),
+    ), unique="text_key")
     op.create_index("ix_learning_decision_sender", "learning_decision", ["sender_id"])
-    op.create_table(
-        "review_audit",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("username", sa.String(length=80), nullable=False),
-        sa.Column("action", sa.String(length=20), nullable=False),
-        sa.Column("sender_id", sa.String(length=255), nullable=True),
-        sa.Column("conversations", sa.Integer(), nullable=False),
-        sa.Column("events", sa.Integer(), nullable=False),
-        sa.Column("detail", sa.String(length=300), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-    )
+    create_table("review_audit", *columns(
+        id=INT, created_at=TIME, username=text(80), action=text(20), sender_id=nullable(text(255)),
+        conversations=INT, events=INT, detail=text(300),
+    ))
     op.create_index("ix_review_audit_created_at", "review_audit", ["created_at"])
 
 

@@ -8,28 +8,16 @@ Only the table: the rows are the seed's defaults (data/content/texts.yml),
 added by `bot.content.store.seed_if_empty` for every key the store lacks, so
 an existing store gets them at its next start, with a history entry each.
 """
-from typing import Sequence, Union
-
-import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: Union[str, None] = "0003"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+from bot.db.migrations.schema import TEXT, columns, create_content_table, text
+
+revision = "0004"
+down_revision = "0003"
 
 
 def upgrade() -> None:
-    op.create_table(
-        "bot_text",
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=80), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key"),
-    )
+    create_content_table("bot_text", *columns(key=text(80), text=TEXT), unique="key")
 
 
 def downgrade() -> None:

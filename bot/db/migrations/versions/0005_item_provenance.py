@@ -13,15 +13,11 @@ was seeded as the municipality's home page, which the citation must not
 link to, so it is cleared where it equals the home page (staff set it).
 """
 import datetime as dt
-from typing import Sequence, Union
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: Union[str, None] = "0004"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision = "0005"
+down_revision = "0004"
 
 # table → entity type in content_version
 _TABLES = {"topic": "topic", "focus_area": "focus_area", "partner": "partner", "qa_entry": "qa"}

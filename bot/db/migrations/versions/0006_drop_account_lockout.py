@@ -8,15 +8,11 @@ Failed logins are throttled per client address and per (address, account)
 in memory (bot/portal/throttle.py), so strangers can no longer lock a staff
 member out; the account's own failure count and lock time are unused.
 """
-from typing import Sequence, Union
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: Union[str, None] = "0005"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision = "0006"
+down_revision = "0005"
 
 
 def upgrade() -> None:

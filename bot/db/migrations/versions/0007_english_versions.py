@@ -10,42 +10,34 @@ Swedish with a short English note, and the portal lists it as untranslated.
 The bot texts' English wording is filled in from data/content/texts.yml when
 the store is next seeded (bot.content.store.add_missing_texts).
 """
-from typing import Sequence, Union
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: Union[str, None] = "0006"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+from bot.db.migrations.schema import JSON, TEXT, columns, nullable, text
 
-_COLUMNS: dict[str, tuple[sa.Column, ...]] = {
-    "topic": (sa.Column("title_en", sa.String(length=200), nullable=True),
-              sa.Column("body_en", sa.Text(), nullable=True)),
-    "focus_area": (sa.Column("title_en", sa.String(length=300), nullable=True),
-                   sa.Column("description_en", sa.Text(), nullable=True)),
-    "partner": (sa.Column("country_en", sa.String(length=100), nullable=True),
-                sa.Column("continent_en", sa.String(length=100), nullable=True),
-                sa.Column("description_en", sa.Text(), nullable=True)),
-    "qa_entry": (sa.Column("title_en", sa.String(length=300), nullable=True),
-                 sa.Column("answer_en", sa.Text(), nullable=True),
-                 sa.Column("examples_en", sa.JSON(), nullable=True)),
-    "site_info": (sa.Column("municipality_en", sa.String(length=200), nullable=True),
-                  sa.Column("source_title_en", sa.String(length=200), nullable=True)),
-    "bot_text": (sa.Column("text_en", sa.Text(), nullable=True),),
+revision = "0007"
+down_revision = "0006"
+
+_COLUMNS: dict[str, list[sa.Column]] = {
+    "topic": columns(title_en=nullable(text(200)), body_en=nullable(TEXT)),
+    "focus_area": columns(title_en=nullable(text(300)), description_en=nullable(TEXT)),
+    "partner": columns(country_en=nullable(text(100)), continent_en=nullable(text(100)),
+                       description_en=nullable(TEXT)),
+    "qa_entry": columns(title_en=nullable(text(300)), answer_en=nullable(TEXT), examples_en=nullable(JSON)),
+    "site_info": columns(municipality_en=nullable(text(200)), source_title_en=nullable(text(200))),
+    "bot_text": columns(text_en=nullable(TEXT)),
 }
 
 
 def upgrade() -> None:
-    for table, columns in _COLUMNS.items():
+    for table, added in _COLUMNS.items():
         with op.batch_alter_table(table) as batch:
-            for column in columns:
+            for column in added:
                 batch.add_column(column)
 
 
 def downgrade() -> None:
-    for table, columns in _COLUMNS.items():
+    for table, added in _COLUMNS.items():
         with op.batch_alter_table(table) as batch:
-            for column in columns:
+            for column in added:
                 batch.drop_column(column.name)

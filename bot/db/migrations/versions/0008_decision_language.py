@@ -9,15 +9,11 @@ wrote in (data/nlu/reviewed.yml or data/nlu/en/reviewed.yml), and the message
 it came from may be purged before the next export: the decision keeps it.
 Decisions made before English were about Swedish messages.
 """
-from typing import Sequence, Union
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: Union[str, None] = "0007"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision = "0008"
+down_revision = "0007"
 
 
 def upgrade() -> None:

@@ -6,42 +6,22 @@ Create Date: 2026-12-03 12:00:00
 
 The table of bot/retraining/models.py.
 """
-from typing import Sequence, Union
-
-import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: Union[str, None] = "0008"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+from bot.db.migrations.schema import BOOL, INT, JSON, TEXT, TIME, columns, create_table, nullable, text
+
+revision = "0009"
+down_revision = "0008"
 
 
 def upgrade() -> None:
-    op.create_table(
-        "model_version",
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("status", sa.String(20), nullable=False),
-        sa.Column("origin", sa.String(20), nullable=False),
-        sa.Column("running", sa.Integer, nullable=True, unique=True),
-        sa.Column("stage", sa.String(20), nullable=False),
-        sa.Column("percent", sa.Integer, nullable=False),
-        sa.Column("detail", sa.String(300), nullable=False),
-        sa.Column("error", sa.Text, nullable=False),
-        sa.Column("pid", sa.Integer, nullable=True),
-        sa.Column("heartbeat_at", sa.DateTime, nullable=True),
-        sa.Column("trained_by", sa.String(80), nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
-        sa.Column("finished_at", sa.DateTime, nullable=True),
-        sa.Column("activated_by", sa.String(80), nullable=True),
-        sa.Column("activated_at", sa.DateTime, nullable=True),
-        sa.Column("was_live", sa.Boolean, nullable=False),
-        sa.Column("data_fingerprint", sa.String(64), nullable=False),
-        sa.Column("file", sa.String(255), nullable=True),
-        sa.Column("sha256", sa.String(64), nullable=True),
-        sa.Column("report", sa.JSON, nullable=True),
-        sa.Column("gates", sa.JSON, nullable=True),
-    )
+    create_table("model_version", *columns(
+        id=INT, status=text(20), origin=text(20), running=nullable(INT), stage=text(20), percent=INT,
+        detail=text(300), error=TEXT, pid=nullable(INT), heartbeat_at=nullable(TIME), trained_by=text(80),
+        created_at=TIME, finished_at=nullable(TIME), activated_by=nullable(text(80)), activated_at=nullable(TIME),
+        was_live=BOOL, data_fingerprint=text(64), file=nullable(text(255)), sha256=nullable(text(64)),
+        report=nullable(JSON), gates=nullable(JSON),
+    ), unique="running")
     op.create_index("ix_model_version_status", "model_version", ["status"])
 
 
