@@ -102,7 +102,8 @@ audit: $(AUDIT_VENV)/.installed
 shell: setup $(MODEL)
 	@echo "… starting the action server in the background"
 	@SANIC_HOST=127.0.0.1 $(PY) -m rasa_sdk --actions actions --port 5055 > var/log-actions-shell.log 2>&1 & \
-	trap "kill $$!" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	trap "kill $$!" EXIT; sed '/^models:/,$$d' endpoints.yml > var/endpoints-shell.yml; \
+	$(RASA) shell --model $(MODEL) --endpoints var/endpoints-shell.yml
 
 bench: setup $(MODEL) nginx
 	@$(PY) -m bench

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from bench.load import run_load
 from bench.memory import stack_memory
 from bot.paths import MODEL_DIR, VAR_DIR
-from bot.stack.prod import ProdStack, prepare, services
+from bot.stack.prod import prepare, services
 from bot.stack.prod_settings import ProdSettings
-from bot.stack.runner import free_ports
+from bot.stack.runner import Stack, free_ports
 
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 
@@ -43,12 +43,12 @@ def measure(replicas: int, action_servers: int, residents: int = 50, conversatio
         public_url=f"http://127.0.0.1:{nginx}", action_lb_port=lb, portal_port=portal,
         rasa_port_list=tuple(rest[:replicas]), action_port_list=tuple(rest[replicas:]),
         database_url=f"{POSTGRES}/{databases[0]}", tracker_db_url=f"{POSTGRES}/{databases[1]}",
-        redis_key_prefix=tag, with_portal=False, model=MODEL_DIR / "bot.tar.gz",
+        redis_key_prefix=tag, model=MODEL_DIR / "bot.tar.gz",
         run_dir=VAR_DIR / f"{tag}", log_prefix=f"{tag}-",
     )
     try:
         prepare(settings, say=lambda _m: None)
-        with ProdStack(services(settings), settings) as stack:
+        with Stack(services(settings), settings) as stack:
             stack.start(say=lambda _m: None, timeout=420)
             # warm every replica up as the local profile is by its earlier runs (first
             # inference and first database and lock connections are slow)

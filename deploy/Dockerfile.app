@@ -20,6 +20,8 @@ COPY deploy/logging.yml deploy/nginx.conf.j2 deploy/
 COPY models/bot.tar.gz models/bot.tar.gz
 COPY var/spacy_sv/ var/spacy_sv/
 
+# the model store's volume (docker-compose.yml) takes this folder's owner
+RUN mkdir -p var/model-store && chown 1001 var/model-store
 ENV PYTHONPATH=/app
 # no anonymous usage reports from Rasa, whatever starts it in this image
 ENV RASA_TELEMETRY_ENABLED=false

@@ -5,7 +5,8 @@ the probes come through a channel of their own (listed in credentials.yml):
 
 * `GET /webhooks/ops/live`  — 200 while the process serves HTTP (liveness);
 * `GET /webhooks/ops/ready` — 200 when the model is loaded and the tracker store
-  answers, else 503 (readiness). The body tells what was checked, including
+  answers, else 503 (readiness). The body tells what was checked and which model
+  file the replica answers with (`"model_file"`), including
   whether conversation locks are shared through Redis or, while Redis is down,
   kept by this replica alone (`"lock_store": {"backend": "local"}`).
 
@@ -64,6 +65,8 @@ async def readiness(agent: Any) -> dict[str, Any]:
     report: dict[str, Any] = {}
     ready = bool(agent is not None and agent.is_ready())
     report["model"] = "loaded" if ready else "not loaded"
+    if ready:  # which one: the model store's file name (model-<id>.tar.gz), after a roll-out too
+        report["model_file"] = agent.processor.model_filename
     if agent is not None:
         store = primary_tracker_store(agent.tracker_store)
         ping = getattr(store, "ping", None)

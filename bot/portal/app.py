@@ -14,6 +14,7 @@ from bot.db.engine import session_factory
 from bot.portal import admin, public, security_headers
 from bot.portal.auth import UserStore
 from bot.portal.keys import CONTENT_KEY, SETTINGS_KEY
+from bot.retraining import serving
 from bot.stack.settings import StackSettings
 
 PORTAL_DIR = Path(__file__).resolve().parent
@@ -35,6 +36,7 @@ def create_app(settings: StackSettings | None = None, *, secret_key: str | None 
     )
     security_headers.setup(app, settings.public_rasa_url)
     public.setup(app)
+    serving.setup(app, sessions, settings)
     admin.setup(app, ContentEditor(sessions), user_store or UserStore(sessions), secret_key)
     return app
 

@@ -16,6 +16,10 @@ itself and not only nginx in front of it (defence in depth):
   polite Swedish message, before they are read into memory or stored;
 * `GET /` no longer answers "Hello from Rasa: <version>".
 
+And it loads a model in seconds rather than a minute (bot/rasa/model_loading.py),
+beside the one it answers with when the model store has a new one
+(bot/rasa/model_pull.py), so that a new model goes live without a pause.
+
 Usage: python -m bot.rasa.server run [rasa run options]
 """
 from __future__ import annotations
@@ -35,6 +39,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 
 from bot.content.system_messages import MAX_CHAT_BODY, TOO_LARGE
+from bot.rasa import model_loading, model_pull
 from bot.stack.filemodes import private_umask
 from bot.stack.settings import TELEMETRY_OFF
 
@@ -81,10 +86,13 @@ def harden(app: Sanic) -> Sanic:
 
 
 def install() -> None:
-    """Use the compiled validator and the hardened app in this process's Rasa."""
+    """Use the compiled validator, the hardened app, the quick model load and the
+    pause-free model pull in this process's Rasa."""
     import rasa.core.run as rasa_run
 
     RemoteAction._validate_action_result = _validate_action_result
+    model_loading.install()
+    model_pull.install()
     configure_app = rasa_run.configure_app
 
     @functools.wraps(configure_app)

@@ -6,6 +6,7 @@
     Rasa replicas ─▶ nginx 127.0.0.1:5150 ─▶ action servers :5155, :5156 … (stateless)
     Rasa replicas ─▶ PostgreSQL (tracker store, TRACKER_DB_URL) + Redis (lock store)
     action servers, portal ─▶ PostgreSQL (content store, DATABASE_URL)
+    Rasa replicas ─▶ portal 127.0.0.1:8081/internal/model (the live model, every MODEL_PULL_SECONDS)
 
 Every process but nginx's public port listens on 127.0.0.1 only. Rasa's HTTP
 API stays off unless `RASA_API_TOKEN` is set (then it needs that token).
@@ -16,11 +17,13 @@ Settings come from the environment (and a `.env` file, if there is one; the
 environment wins); `.env.example` documents each. Before starting, the
 profile creates the PostgreSQL databases if they are missing, migrates and
 seeds the content store and creates the tracker store's table, so that the
-replicas do not race to create it.
+replicas do not race to create it, and puts `make train`'s model in the model
+store (var/prod/model-store/, or MODEL_STORE_DIR), which the portal serves to
+every replica.
 
     python -m bot.stack.prod [run] [--replicas N] [--action-servers M]
     python -m bot.stack.prod nginx-config [--compose]   print the rendered nginx config
-    python -m bot.stack.prod prepare-db                 databases, migrations, seed, tracker table
+    python -m bot.stack.prod prepare-db                 databases, migrations, seed, tracker table, first model
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ from bot.paths import ROOT
 from bot.stack.filemodes import private_umask
 from bot.stack.nginx import nginx_binary, nginx_conf_path, nginx_dir, render_nginx, write_nginx_config
 from bot.stack.prod_settings import ProdSettings
-from bot.stack.runner import LOG_DIR, Service, Stack, serve_until_stopped
+from bot.stack.runner import LOG_DIR, Service, Stack, register_model, serve_until_stopped
 
 LOGGING_CONFIG = ROOT / "deploy" / "logging.yml"
 ENDPOINTS = ROOT / "endpoints.prod.yml"
@@ -49,8 +52,8 @@ SANIC_KEEP_ALIVE = 30
 
 
 def rasa_argv(settings: ProdSettings, port: int) -> list[str]:
-    argv = [
-        sys.executable, "-m", "bot.rasa.server", "run", "--model", str(settings.model),
+    argv = [  # no --model: each replica pulls the store's live model from the portal (endpoints.prod.yml)
+        sys.executable, "-m", "bot.rasa.server", "run",
         "--port", str(port), "--interface", "127.0.0.1",
         "--credentials", str(CREDENTIALS), "--endpoints", str(ENDPOINTS),
         "--logging-config-file", str(LOGGING_CONFIG),
@@ -63,7 +66,10 @@ def rasa_argv(settings: ProdSettings, port: int) -> list[str]:
 
 
 def services(settings: ProdSettings) -> list[Service]:
-    """The processes, in start order, each with a liveness and a readiness URL."""
+    """The processes, in start order, each with a liveness and a readiness URL. The
+    replicas start once the portal serves them the live model; nginx once every
+    backend is ready, so that its passive health checks never see a replica that is
+    still loading its model."""
     result: list[Service] = []
     for i, port in enumerate(settings.action_ports, start=1):
         result.append(Service(
@@ -73,6 +79,12 @@ def services(settings: ProdSettings) -> list[Service]:
             ready_url=f"http://127.0.0.1:{port}/ready",
             env={"SERVICE_NAME": f"actions-{i}", "SANIC_KEEP_ALIVE_TIMEOUT": str(SANIC_KEEP_ALIVE)},
         ))
+    result.append(Service(
+        "portal", "portal", [sys.executable, "-m", "bot.stack.logs", "portal"],
+        f"http://127.0.0.1:{settings.portal_port}/healthz",
+        # nginx passes the client's address on; login throttling keys on it
+        env={"SERVICE_NAME": "portal", "PORTAL_TRUSTED_PROXIES": "127.0.0.1"},
+    ))
     for i, port in enumerate(settings.rasa_ports, start=1):
         result.append(Service(
             f"rasa-{i}", f"Rasa replica {i}", rasa_argv(settings, port),
@@ -81,13 +93,7 @@ def services(settings: ProdSettings) -> list[Service]:
             # each replica caps bodies itself too (16 KB, bot/rasa/server.py)
             env={"SERVICE_NAME": f"rasa-{i}",
                  "SANIC_KEEP_ALIVE_TIMEOUT": str(SANIC_KEEP_ALIVE), "PYTHONWARNINGS": "ignore"},
-        ))
-    if settings.with_portal:
-        result.append(Service(
-            "portal", "portal", [sys.executable, "-m", "bot.stack.logs", "portal"],
-            f"http://127.0.0.1:{settings.portal_port}/healthz",
-            # nginx passes the client's address on; login throttling keys on it
-            env={"SERVICE_NAME": "portal", "PORTAL_TRUSTED_PROXIES": "127.0.0.1"},
+            needs=("portal",),
         ))
     nginx = nginx_binary() or "nginx"
     result.append(Service(
@@ -96,6 +102,7 @@ def services(settings: ProdSettings) -> list[Service]:
          "-e", str(LOG_DIR / f"{settings.log_prefix}nginx-error.log"), "-g", "daemon off;"],
         f"{settings.url}/nginx/health",
         ready_url=f"{settings.url}/webhooks/rest/",
+        needs=tuple(service.name for service in result),
     ))
     return result
 
@@ -135,7 +142,8 @@ def ensure_database(url: str) -> bool:
 
 def prepare_databases(settings: ProdSettings, say=print) -> None:
     """Create missing databases, migrate and seed the content store, create the
-    tracker store's table (once, before the replicas start)."""
+    tracker store's table and put `make train`'s model in the model store (once,
+    before the replicas start)."""
     from bot.content.store import migrate, seed_if_empty
     from bot.rasa.tracker_store import ensure_schema
 
@@ -147,6 +155,7 @@ def prepare_databases(settings: ProdSettings, say=print) -> None:
     if seed_if_empty(settings.database_url):
         say("✓ content store seeded from data/content/")
     ensure_schema(settings.tracker_db_url)
+    register_model(settings.database_url, settings.model_store_dir, settings.model, settings.models_kept)
 
 
 def prepare(settings: ProdSettings, say=print) -> None:
@@ -160,20 +169,6 @@ def prepare(settings: ProdSettings, say=print) -> None:
 
 
 # ---------------------------------------------------------------- running
-
-
-class ProdStack(Stack):
-    """A Stack that starts nginx only once every backend is ready, so that nginx's passive
-    health checks never see a replica that is still loading its model."""
-
-    def start(self, say=print, timeout: float = 240) -> None:
-        backends = [s for s in self.services if s.name != "nginx"]
-        front = [s for s in self.services if s.name == "nginx"]
-        for group in (backends, front):
-            for service in group:
-                say(f"… starting the {service.label}")
-                self.launch(service)
-            self._wait_until_up(group, say, timeout)
 
 
 def load_dotenv(path: Path = ROOT / ".env") -> None:
@@ -198,7 +193,7 @@ def run(settings: ProdSettings) -> int:
     except Exception as error:  # noqa: BLE001 - shown to the operator
         print(f"error: {error}", file=sys.stderr)
         return 1
-    stack = ProdStack(services(settings), settings)
+    stack = Stack(services(settings), settings)
     return serve_until_stopped(
         stack,
         lambda: (

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from bot.paths import MODEL_DIR, VAR_DIR
 from bot.portal.security_headers import content_security_policy, origin_of
-from bot.stack.settings import env_flag, env_int, env_str, env_words
+from bot.stack.settings import (
+    MODEL_PATH, env_flag, env_int, env_str, env_words, new_token, pull_seconds,
+)
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,14 @@ class ProdSettings:
     tls_port: int = 8443
     server_name: str = "_"
     nginx_workers: str = "auto"
+    # the model `make train` made: the store's first live model
     model: Path = MODEL_DIR / "bot.tar.gz"
+    model_store: str = ""  # the model store's folder (MODEL_STORE_DIR); empty: <run_dir>/model-store
+    model_token: str = field(default_factory=new_token)  # MODEL_SERVER_TOKEN, else one per run
+    model_pull_seconds: int = 10
+    models_kept: int = 5
     run_dir: Path = VAR_DIR / "prod"
     log_prefix: str = "prod-"
-    with_portal: bool = True
     # explicit ports instead of base + i (tests take free ports)
     rasa_port_list: tuple[int, ...] = ()
     action_port_list: tuple[int, ...] = ()
@@ -86,6 +92,10 @@ class ProdSettings:
             tls_port=env_int(env, "TLS_PORT", defaults.tls_port),
             server_name=env_str(env, "SERVER_NAME", defaults.server_name),
             nginx_workers=env_str(env, "NGINX_WORKERS", defaults.nginx_workers),
+            model_store=env_str(env, "MODEL_STORE_DIR"),
+            model_token=env_str(env, "MODEL_SERVER_TOKEN") or defaults.model_token,
+            model_pull_seconds=pull_seconds(env),
+            models_kept=env_int(env, "MODEL_STORE_KEEP", defaults.models_kept),
         )
         return replace(settings, **overrides)
 
@@ -119,6 +129,17 @@ class ProdSettings:
         return f"http://127.0.0.1:{self.action_lb_port}/webhook"
 
     @property
+    def model_store_dir(self) -> Path:
+        """Beside the profile's other files unless MODEL_STORE_DIR says otherwise, so a
+        test's or the bench's profile never writes into another store's folder."""
+        return Path(self.model_store) if self.model_store else self.run_dir / "model-store"
+
+    @property
+    def model_server_url(self) -> str:
+        """Where every replica pulls the live model: the portal, directly (not through nginx)."""
+        return f"http://127.0.0.1:{self.portal_port}{MODEL_PATH}"
+
+    @property
     def csp(self) -> str:
         """The portal's Content-Security-Policy; connect-src allows the chat URL."""
         return content_security_policy(self.public_url)
@@ -138,6 +159,11 @@ class ProdSettings:
             "TICKET_LOCK_LIFETIME": str(self.lock_lifetime),
             "PUBLIC_RASA_URL": self.public_url,
             "PORTAL_PORT": str(self.portal_port),
+            "MODEL_SERVER_URL": self.model_server_url,
+            "MODEL_SERVER_TOKEN": self.model_token,
+            "MODEL_PULL_SECONDS": str(self.model_pull_seconds),
+            "MODEL_STORE_DIR": str(self.model_store_dir),
+            "MODEL_STORE_KEEP": str(self.models_kept),
             "BIND_HOST": "127.0.0.1",
             "LOG_FORMAT": "json",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",

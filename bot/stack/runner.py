@@ -8,6 +8,7 @@ with the tail of its log, since it would only fail again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -39,14 +40,31 @@ class Service:
     ready_url: str | None = None
     # variables for this process only, on top of the stack's environment
     env: dict[str, str] = field(default_factory=dict)
+    # services that must be ready before this one starts
+    needs: tuple[str, ...] = ()
+    # run once before the stack starts this process (what the process reads first)
+    prepare: Callable[[], object] | None = None
 
     @property
     def wait_url(self) -> str:
         return self.ready_url or self.health_url
 
 
+def register_model(content_url: str, folder: Path, model: Path, keep: int) -> None:
+    """The stack's model in its model store before Rasa pulls from it: live the first time
+    the store sees it (a known one changes nothing, so a restart never undoes an admin's
+    activation), and the store's files bounded to `keep` besides the live one."""
+    from bot.db.engine import session_factory
+    from bot.retraining.history import ModelHistory
+
+    history = ModelHistory(session_factory(content_url), folder)
+    history.register(model, "make train")
+    history.prune(keep)
+
+
 def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.gz") -> list[Service]:
-    """The processes of the local stack, in start order."""
+    """The processes of the local stack, in start order. Rasa pulls `model` from the
+    portal's model store (endpoints.yml), so the portal is ready before Rasa starts."""
     return [
         Service(
             "actions",
@@ -60,24 +78,41 @@ def stack_services(settings: StackSettings, model: Path = MODEL_DIR / "bot.tar.g
             env={"SANIC_KEEP_ALIVE_TIMEOUT": "30"},
         ),
         Service(
-            "rasa",
-            "Rasa server",
-            [sys.executable, "-m", "bot.rasa.server", "run", "--model", str(model),
-             "--port", str(settings.rasa_port), "--interface", settings.host,
-             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-             # one --cors with every origin: a repeated --cors keeps only the last
-             "--cors", settings.portal_url, f"http://127.0.0.1:{settings.portal_port}"],
-            f"{settings.rasa_url}/webhooks/rest/",
-            # worker processes share conversation locks through LOCK_DB (endpoints.yml)
-            env={"SANIC_WORKERS": str(settings.rasa_workers)},
-        ),
-        Service(
             "portal",
             "portal",
             [sys.executable, "-m", "bot", "portal"],
             f"http://127.0.0.1:{settings.portal_port}/healthz",
         ),
+        Service(
+            "rasa",
+            "Rasa server",
+            # no --model: Rasa loads the store's live model (`models:` in endpoints.yml)
+            [sys.executable, "-m", "bot.rasa.server", "run",
+             "--port", str(settings.rasa_port), "--interface", settings.host,
+             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+             # one --cors with every origin: a repeated --cors keeps only the last
+             "--cors", settings.portal_url, f"http://127.0.0.1:{settings.portal_port}"],
+            f"{settings.rasa_url}/webhooks/rest/",
+            # ready: a model is loaded (pulled from the portal), not merely HTTP answering
+            ready_url=f"{settings.rasa_url}/webhooks/ops/ready",
+            # worker processes share conversation locks through LOCK_DB (endpoints.yml)
+            env={"SANIC_WORKERS": str(settings.rasa_workers)},
+            needs=("portal",),
+            prepare=functools.partial(register_model, settings.database_url, settings.model_store_dir,
+                                      model, settings.models_kept),
+        ),
     ]
+
+
+def start_waves(services: list[Service]) -> list[list[Service]]:
+    """The services in groups started together, in order: a service that needs one of
+    the current group's opens the next group."""
+    waves: list[list[Service]] = [[]]
+    for service in services:
+        if any(need in {s.name for s in waves[-1]} for need in service.needs):
+            waves.append([])
+        waves[-1].append(service)
+    return [wave for wave in waves if wave]
 
 
 def free_ports(count: int) -> list[int]:
@@ -114,11 +149,14 @@ class Stack:
         return env
 
     def start(self, say=print, timeout: float = 240) -> None:
-        """Start every service and wait until each answers its health check."""
-        for service in self.services:
-            say(f"… starting the {service.label}")
-            self.launch(service)
-        self._wait_until_up(self.services, say, timeout)
+        """Start every service and wait until each is ready; a service waits for those it needs."""
+        for wave in start_waves(self.services):
+            for service in wave:
+                say(f"… starting the {service.label}")
+                if service.prepare is not None:
+                    service.prepare()
+                self.launch(service)
+            self._wait_until_up(wave, say, timeout)
 
     def restart(self, name: str, timeout: float = 240) -> None:
         """Start one stopped service again (tests of failure and recovery)."""

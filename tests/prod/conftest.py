@@ -4,9 +4,12 @@ start-up time on two cores):
 * `shared_stack` — two Rasa replicas, two action servers, the portal and nginx,
   on fresh databases in the machine's PostgreSQL (test_prod_<random>_…, dropped
   afterwards) and the machine's Redis (a key prefix of its own);
-* `throwaway_stack` — one replica and one action server behind nginx, on a
-  PostgreSQL server and a Redis server of the test's own, which the fault tests
-  stop and start again. The machine's shared services are never stopped.
+* `throwaway_stack` — one replica, one action server, the portal (its model
+  server) and nginx, on a PostgreSQL server and a Redis server of the test's own,
+  which the fault tests stop and start again. The machine's shared services are
+  never stopped.
+
+`on_shared_servers` gives a test module a profile of its own on the shared services.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,9 +28,9 @@ import redis
 import requests
 
 from bot.paths import MODEL_DIR, VAR_DIR
-from bot.stack.prod import ProdStack, prepare, services
+from bot.stack.prod import prepare, services
 from bot.stack.prod_settings import ProdSettings
-from bot.stack.runner import free_ports
+from bot.stack.runner import Stack, free_ports
 from tests.prod.support import (
     SHARED_POSTGRES, SHARED_REDIS_PORT, ThrowawayPostgres, ThrowawayRedis, client, create_database, drop_database,
 )
@@ -38,7 +42,7 @@ ALLOWED_ORIGIN = "https://www.vanersborg.se"
 
 @dataclass
 class RunningProfile:
-    stack: ProdStack
+    stack: Stack
     settings: ProdSettings
     tracker_url: str
     content_url: str
@@ -89,57 +93,67 @@ def _settings(tag: str, **values: Any) -> ProdSettings:
     return replace(base, **values)
 
 
-@pytest.fixture(scope="package")
-def prod_profiles() -> Iterator[dict[str, RunningProfile]]:
-    _wait_for_model()
-    tag = uuid.uuid4().hex[:8]
+@contextmanager
+def on_shared_servers(tag: str, **values: Any) -> Iterator[RunningProfile]:
+    """A profile on fresh databases of the machine's PostgreSQL (test_prod_<tag>_…) and a
+    key prefix of its own in the machine's Redis, prepared but not started; stopped, and
+    its databases, keys and files removed, afterwards."""
     names = [f"test_prod_{tag}_content", f"test_prod_{tag}_tracker"]
-    pg_port, redis_port = free_ports(2)
-    postgres = ThrowawayPostgres(pg_port)
-    redis_server = ThrowawayRedis(redis_port)
-    profiles: dict[str, RunningProfile] = {}
+    settings: ProdSettings | None = None
     try:
         content_url, tracker_url = (create_database(SHARED_POSTGRES, name) for name in names)
-        shared = _settings(
-            f"{tag}-a", replicas=2, action_servers=2, database_url=content_url,
-            tracker_db_url=tracker_url, redis_port=SHARED_REDIS_PORT, redis_db=1,
-            redis_key_prefix=f"test{tag}",
-        )
-        postgres.start()
-        redis_server.start()
-        throwaway = _settings(
-            f"{tag}-b", replicas=1, action_servers=1, with_portal=False,
-            database_url=f"{postgres.url}/content", tracker_db_url=f"{postgres.url}/conversations",
-            redis_port=redis_port, redis_db=0, redis_key_prefix=f"test{tag}",
-        )
-        for settings in (shared, throwaway):
-            prepare(settings, say=lambda _message: None)
-        profiles["shared"] = RunningProfile(ProdStack(services(shared), shared), shared,
-                                            tracker_url, content_url)
-        profiles["throwaway"] = RunningProfile(
-            ProdStack(services(throwaway), throwaway), throwaway,
-            throwaway.tracker_db_url, throwaway.database_url, postgres, redis_server,
-        )
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            starts = [pool.submit(p.stack.start, lambda _m: None, 420) for p in profiles.values()]
-            for started in starts:
-                started.result()
-        yield profiles
+        settings = _settings(tag, database_url=content_url, tracker_db_url=tracker_url,
+                             redis_port=SHARED_REDIS_PORT, redis_db=1, redis_key_prefix=f"test{tag}", **values)
+        prepare(settings, say=lambda _message: None)
+        with Stack(services(settings), settings) as stack:
+            yield RunningProfile(stack, settings, tracker_url, content_url)
     finally:
-        stops = [threading.Thread(target=p.stack.stop) for p in profiles.values()]
-        for thread in stops:
-            thread.start()
-        for thread in stops:
-            thread.join()
-        for profile in profiles.values():
-            shutil.rmtree(profile.settings.run_dir, ignore_errors=True)
-        redis_server.kill()
-        postgres.cleanup()
+        if settings is not None:
+            shutil.rmtree(settings.run_dir, ignore_errors=True)
         shared_redis = redis.Redis(port=SHARED_REDIS_PORT, db=1)
         for key in shared_redis.scan_iter(f"test{tag}:*"):
             shared_redis.delete(key)
         for name in names:
             drop_database(SHARED_POSTGRES, name)
+
+
+@pytest.fixture(scope="package")
+def prod_profiles() -> Iterator[dict[str, RunningProfile]]:
+    _wait_for_model()
+    tag = uuid.uuid4().hex[:8]
+    pg_port, redis_port = free_ports(2)
+    postgres = ThrowawayPostgres(pg_port)
+    redis_server = ThrowawayRedis(redis_port)
+    throwaway = _settings(
+        f"{tag}_b", replicas=1, action_servers=1,
+        database_url=f"{postgres.url}/content", tracker_db_url=f"{postgres.url}/conversations",
+        redis_port=redis_port, redis_db=0, redis_key_prefix=f"test{tag}",
+    )
+    profiles: dict[str, RunningProfile] = {}
+    with on_shared_servers(f"{tag}_a", replicas=2, action_servers=2) as shared:
+        try:
+            profiles["shared"] = shared
+            postgres.start()
+            redis_server.start()
+            prepare(throwaway, say=lambda _message: None)
+            profiles["throwaway"] = RunningProfile(
+                Stack(services(throwaway), throwaway), throwaway,
+                throwaway.tracker_db_url, throwaway.database_url, postgres, redis_server,
+            )
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                starts = [pool.submit(p.stack.start, lambda _m: None, 420) for p in profiles.values()]
+                for started in starts:
+                    started.result()
+            yield profiles
+        finally:
+            stops = [threading.Thread(target=p.stack.stop) for p in profiles.values()]
+            for thread in stops:
+                thread.start()
+            for thread in stops:
+                thread.join()
+            shutil.rmtree(throwaway.run_dir, ignore_errors=True)
+            redis_server.kill()
+            postgres.cleanup()
 
 
 @pytest.fixture(scope="package")

@@ -1,6 +1,6 @@
 """Helpers for the production-profile tests: throwaway PostgreSQL and Redis
-servers, fresh databases on the shared server, a paced load of residents, and
-reading the tracker store."""
+servers, fresh databases on the shared server, a paced load of residents,
+reading the tracker store, and the measured figures in results/."""
 from __future__ import annotations
 
 import glob
@@ -312,3 +312,15 @@ class Load:
             "technical_error_replies": sum(1 for r in bad if r.reply == TECHNICAL_ERROR),
             "slowest_s": round(max((r.ended - r.started for r in window), default=0.0), 2),
         }
+
+
+# ---------------------------------------------------------------- figures
+
+
+def record(results: Path, name: str, figures: dict) -> None:
+    """One test's measured figures, added to a JSON file under results/ and printed."""
+    results.parent.mkdir(exist_ok=True)
+    data = json.loads(results.read_text()) if results.exists() else {}
+    data[name] = figures
+    results.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"\n{name}: {json.dumps(figures, ensure_ascii=False)}")

@@ -55,8 +55,8 @@ def test_rasa_http_api_is_disabled(shared_stack, method, path):
 
 def test_probes_answer_inside_and_stay_hidden_outside(shared_stack):
     report = shared_stack.ready("rasa-1")
-    assert report == {"model": "loaded", "tracker_store": "ok", "fail_closed": True,
-                      "lock_store": {"backend": "redis"}, "status": "ready"}
+    assert report == {"model": "loaded", "model_file": "model-1.tar.gz", "tracker_store": "ok",
+                      "fail_closed": True, "lock_store": {"backend": "redis"}, "status": "ready"}
     assert shared_stack.ready("actions-1")["content_store"] == "ok"
     assert requests.get(f"{shared_stack.url}/webhooks/ops/ready", timeout=10).status_code == 404
     assert requests.get(f"{shared_stack.url}/nginx/health", timeout=10).json() == {"status": "ok"}

@@ -9,7 +9,6 @@ The replica test runs last: it leaves the shared profile with one replica.
 """
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid
@@ -19,7 +18,7 @@ import requests
 
 from bot.content.system_messages import TECHNICAL_ERROR
 from bot.paths import RESULTS_DIR
-from tests.prod.support import Load, event_snapshot, lost_events, queued_turns, user_events
+from tests.prod.support import Load, event_snapshot, lost_events, queued_turns, record, user_events
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
@@ -28,14 +27,6 @@ RESULTS = RESULTS_DIR / "prod_faults.json"
 OUTAGE_S = 3  # how long a database is down: the fault itself, not a wait
 ROUNDS = 2  # messages per resident that a phase of a test lasts
 PHASE_TIMEOUT = 120  # seconds a phase may take on a busy machine
-
-
-def record(name: str, figures: dict) -> None:
-    RESULTS_DIR.mkdir(exist_ok=True)
-    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    data[name] = figures
-    RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"\n{name}: {json.dumps(figures, ensure_ascii=False)}")
 
 
 def rounds(load: Load, since: float, *, answered: bool = True, count: int = ROUNDS) -> float:
@@ -93,7 +84,7 @@ def test_action_servers_killed_during_load(shared_stack):
     assert lost == {}
     assert_conversations_consistent(load, tracker)
     failed = load.failures(both_down, back + 10)
-    record("action servers killed", {
+    record(RESULTS, "action servers killed", {
         "one of two killed": load.summary(one_down, both_down),
         "both killed": load.summary(both_down, back),
         "failed_requests": len(failed),
@@ -134,7 +125,7 @@ def test_postgres_restarted_during_load(throwaway_stack):
     lost = lost_events(tracker, before)
     assert lost == {}
     assert_conversations_consistent(load, tracker)
-    record("PostgreSQL restarted", {
+    record(RESULTS, "PostgreSQL restarted", {
         "downtime_s": round(up - down, 1),
         **load.summary(down, recovered),
         "first_answer_after_database_up_s": round(recovery, 2),
@@ -180,7 +171,7 @@ def test_redis_unavailable_keeps_answering_with_local_locks(throwaway_stack, sen
     for resident in load.senders:
         stored = [e for e in user_events(tracker, resident) if e["type_name"] == "user"]
         assert len(stored) == len(load.sent_by(resident))
-    record("Redis unavailable", {
+    record(RESULTS, "Redis unavailable", {
         "downtime_s": round(up - down, 1),
         **load.summary(down, up + shared_again),
         "locks_shared_again_after_redis_up_s": round(shared_again, 1),
@@ -258,7 +249,7 @@ def test_replica_killed_the_other_keeps_serving(shared_stack):
     lost = lost_events(tracker, before)
     assert lost == {}
     assert_conversations_consistent(load, tracker)
-    record("Rasa replica killed", {
+    record(RESULTS, "Rasa replica killed", {
         **load.summary(killed, ended),
         "burst_in_flight_cut_off": len(cut_off),
         "next_message_of_cut_off_residents_waited_s": round(waited, 1),

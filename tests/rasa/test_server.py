@@ -7,19 +7,24 @@ write garbage into a resident's conversation.
 from __future__ import annotations
 
 import pytest
+import rasa.core.agent as rasa_agent
+import rasa.core.run as rasa_run
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.tensorflow.models import RasaModel
 
 from bot.rasa import server
 
 
 @pytest.fixture()
-def remote_action() -> RemoteAction:
-    original = RemoteAction._validate_action_result
+def remote_action(monkeypatch) -> RemoteAction:
+    # everything install() replaces is put back afterwards, for the tests that follow
+    for owner, name in ((RemoteAction, "_validate_action_result"), (RasaModel, "load"),
+                        (rasa_run, "configure_app"), (rasa_agent, "_update_model_from_server")):
+        monkeypatch.setattr(owner, name, vars(owner)[name])
     server.install()
-    yield RemoteAction("action_partner", EndpointConfig("http://127.0.0.1:1/webhook"))
-    RemoteAction._validate_action_result = original
+    return RemoteAction("action_partner", EndpointConfig("http://127.0.0.1:1/webhook"))
 
 
 def test_a_well_formed_reply_passes(remote_action: RemoteAction) -> None:

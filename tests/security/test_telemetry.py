@@ -10,8 +10,9 @@ from pathlib import Path
 import yaml
 
 from bot.paths import ROOT
-from bot.stack.prod import ProdStack, services
+from bot.stack.prod import services
 from bot.stack.prod_settings import ProdSettings
+from bot.stack.runner import Stack
 
 
 def environment_of(pid: int) -> dict[str, str]:
@@ -47,7 +48,7 @@ def test_rasa_reads_the_setting_as_off():
 
 def test_the_production_profile_and_the_containers_turn_it_off_too(tmp_path):
     settings = ProdSettings(run_dir=tmp_path)
-    stack = ProdStack(services(settings), settings)
+    stack = Stack(services(settings), settings)
     assert stack.child_environment()["RASA_TELEMETRY_ENABLED"] == "false"
     compose = yaml.safe_load((ROOT / "deploy" / "docker-compose.yml").read_text())
     for name in ("rasa", "actions", "portal"):
