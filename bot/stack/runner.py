@@ -56,9 +56,15 @@ def register_model(content_url: str, folder: Path, model: Path, keep: int) -> No
     activation), and the store's files bounded to `keep` besides the live one."""
     from bot.db.engine import session_factory
     from bot.retraining.history import ModelHistory
+    from bot.retraining.snapshot import project_training_data
 
     history = ModelHistory(session_factory(content_url), folder)
-    history.register(model, "make train")
+    # `make train` trained its model on the project's data as it is now: kept with the model,
+    # the portal can say what the next model would learn beyond it
+    data = project_training_data() if model.resolve() == (MODEL_DIR / "bot.tar.gz").resolve() else None
+    version = history.register(model, "make train", data.fingerprint if data else "")
+    if data is not None and version.report is None:
+        history.set_report(version.id, {"data": data.record()})
     history.prune(keep)
 
 
