@@ -245,7 +245,7 @@ async def test_the_status_json_follows_the_row(client, history, live, tmp_path):
 
 
 async def test_a_ready_model_is_shown_beside_the_live_one_and_can_be_activated(
-        client, history, live, tmp_path, sessions, monkeypatch):  # noqa: F811
+        client, history, live, tmp_path, sessions):  # noqa: F811
     ready = trained(history, BETTER_REPORT, tmp_path)
     await login(client, ADMIN)
     text = text_of(await fetch(client, f"{BASE}/{ready.id}"))
@@ -262,7 +262,6 @@ async def test_a_ready_model_is_shown_beside_the_live_one_and_can_be_activated(
     assert response.status == 422 and "Kryssa i att du har läst jämförelsen" in await response.text()
     assert history.live().id == live.id
 
-    monkeypatch.setenv("MODEL_PULL_SECONDS", "25")
     response = await post(client, f"{BASE}/{ready.id}/activate", {"confirm": "1"}, f"{BASE}/{ready.id}")
     assert response.status == 303 and response.headers["Location"] == f"{BASE}/history"
     assert history.live().id == ready.id and history.live().activated_by == "root"
@@ -340,7 +339,7 @@ async def test_the_history_lists_every_model_and_rolls_back(client, history, liv
     assert f"{BASE}/{new.id}/rollback" not in html and f"{BASE}/{refused.id}/rollback" not in html
 
     confirm = await fetch(client, f"{BASE}/{live.id}/rollback")
-    assert "Återställ till modell %d?" % live.id in confirm and "inom 10 sekunder" in text_of(confirm)
+    assert "Återställ till modell %d?" % live.id in confirm and "inom 25 sekunder" in text_of(confirm)
     response = await post(client, f"{BASE}/{live.id}/rollback", {}, f"{BASE}/{live.id}/rollback")
     assert response.status == 303 and history.live().id == live.id
     assert audit_actions(sessions)[-1] == "återställning"

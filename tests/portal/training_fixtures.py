@@ -99,7 +99,7 @@ def trainer(history) -> StandInTrainer:
 
 @pytest.fixture
 def portal(content_url, users, history, trainer, tmp_path):
-    settings = StackSettings(database_url=content_url, tracker_db=str(tmp_path / "tracker.db"))
+    settings = StackSettings(database_url=content_url, tracker_db=str(tmp_path / "tracker.db"), model_pull_seconds=25)
     app = create_app(settings, secret_key=Fernet.generate_key().decode(), user_store=users)
     app[HISTORY_KEY] = history
     app[TRAINER_KEY] = trainer

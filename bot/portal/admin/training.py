@@ -10,7 +10,6 @@ block, so they run through `blocking()`, never on the event loop.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -24,8 +23,6 @@ from bot.portal.admin.training_view import BASE, by_language, comparison, helper
 from bot.portal.keys import SETTINGS_KEY
 from bot.portal.security import blocking, current_user
 from bot.retraining.history import ModelHistory, NotActivatable, TrainingRunning, Version
-
-DEFAULT_PULL_SECONDS = 10
 
 
 class Snapshot(Protocol):
@@ -74,12 +71,9 @@ def setup(app: web.Application) -> None:
     app[TRAINER_KEY] = PipelineTrainer(sessions, app[HISTORY_KEY])
 
 
-def pull_seconds() -> int:
+def pull_seconds(request: web.Request) -> int:
     """How often every Rasa replica asks the model store for a new model (MODEL_PULL_SECONDS)."""
-    try:
-        return max(1, int(os.environ.get("MODEL_PULL_SECONDS") or DEFAULT_PULL_SECONDS))
-    except ValueError:
-        return DEFAULT_PULL_SECONDS
+    return request.app[SETTINGS_KEY].model_pull_seconds
 
 
 def _history(request: web.Request) -> ModelHistory:
@@ -91,7 +85,7 @@ def _who(request: web.Request) -> str:
 
 
 async def _page(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
-    page = {**review_helpers(), **helpers(), "pull_seconds": pull_seconds(), **context}
+    page = {**review_helpers(), **helpers(), "pull_seconds": pull_seconds(request), **context}
     return await render(request, template, page, status)
 
 
@@ -174,7 +168,7 @@ async def activate(request: web.Request) -> web.StreamResponse:
         await blocking(_history(request).activate, version.id, _who(request))
     except NotActivatable as refusal:
         return await model_page(request, version, str(refusal), 409)
-    await flash(request, f"Modell {version.id} är aktiv. Boten börjar använda den inom {pull_seconds()} "
+    await flash(request, f"Modell {version.id} är aktiv. Boten börjar använda den inom {pull_seconds(request)} "
                          "sekunder, utan omstart.")
     raise web.HTTPSeeOther(f"{BASE}/history")
 
@@ -203,7 +197,7 @@ async def rollback(request: web.Request) -> web.StreamResponse:
         version = await blocking(_history(request).rollback, int(request.match_info["id"]), _who(request))
     except NotActivatable as refusal:
         return await rollback_form(request, str(refusal), 409)
-    await flash(request, f"Modell {version.id} är aktiv igen. Boten börjar använda den inom {pull_seconds()} "
+    await flash(request, f"Modell {version.id} är aktiv igen. Boten börjar använda den inom {pull_seconds(request)} "
                          "sekunder, utan omstart.")
     raise web.HTTPSeeOther(f"{BASE}/history")
 
