@@ -25,7 +25,9 @@ from bot.conversations.languages import LANGUAGES
 Report = dict[str, Any]
 
 MAX_F1_DROP = 0.01  # held-out macro-F1, per language
-MAX_GROUP_DROP = 2.0  # percentage points, per evaluation group
+MAX_GROUP_DROP = 2.0  # percentage points, per evaluation group and per language in all…
+GROUP_NOISE = 1  # …but a group may lose one conversation: retraining the same data moves
+# a case or two either way, and one case is 14 points of a group of seven
 MAX_EXTERNAL_DROP = 1.0  # percentage points of out-of-scope questions declined
 
 
@@ -35,10 +37,16 @@ class Row:
     label: str
     live: float | None
     new: float
+    total: int = 0  # what the rate is of (conversations), where it is a pass rate
 
     @property
     def change(self) -> float | None:
         return None if self.live is None else self.new - self.live
+
+    @property
+    def lost(self) -> int:
+        """Conversations passed by the live model that this one fails, net."""
+        return round(-(self.change or 0.0) * self.total / 100)
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class Gate:
 class Comparison:
     heldout: list[Row] = field(default_factory=list)  # macro-F1 0–1, per language
     groups: list[Row] = field(default_factory=list)  # pass rate in %, per group
+    languages: list[Row] = field(default_factory=list)  # pass rate in %, of all groups of a language
     external: Row | None = None  # declined in %
     better: list[str] = field(default_factory=list)  # questions the new model passes and the live fails
     worse: list[str] = field(default_factory=list)  # and the other way round
@@ -74,9 +83,23 @@ def _percent(passed: int, total: int) -> float:
     return 100.0 * passed / total if total else 0.0
 
 
-def _groups(report: Report | None) -> dict[str, float]:
+def _counts(report: Report | None) -> dict[str, tuple[int, int]]:
     groups = ((report or {}).get("evaluation") or {}).get("groups") or {}
-    return {name: _percent(g["passed"], g["total"]) for name, g in groups.items()}
+    return {name: (g["passed"], g["total"]) for name, g in groups.items()}
+
+
+def _groups(report: Report | None) -> dict[str, float]:
+    return {name: _percent(*counts) for name, counts in _counts(report).items()}
+
+
+def _languages(report: Report | None) -> dict[str, float]:
+    """The pass rate of all groups of each language ("sv/partners" is Swedish)."""
+    sums: dict[str, list[int]] = {}
+    for name, (passed, total) in _counts(report).items():
+        language = sums.setdefault(name.split("/")[0], [0, 0])
+        language[0] += passed
+        language[1] += total
+    return {language: _percent(passed, total) for language, (passed, total) in sums.items()}
 
 
 def _f1(report: Report | None) -> dict[str, float]:
@@ -88,6 +111,10 @@ def _external(report: Report | None) -> float | None:
     return _percent(external["declined"], external["total"]) if external else None
 
 
+def _language_name(code: str) -> str:
+    return LANGUAGES.get(code, ("", code))[1]
+
+
 def _conversations(report: Report | None) -> dict[str, dict[str, Any]]:
     return ((report or {}).get("evaluation") or {}).get("conversations") or {}
 
@@ -96,8 +123,13 @@ def compare(live: Report | None, new: Report) -> Comparison:
     """The new model's report beside the live one's, with the gates decided."""
     result = Comparison()
     live_f1, live_groups = _f1(live), _groups(live)
-    result.heldout = [Row(LANGUAGES.get(lang, ("", lang))[1], live_f1.get(lang), f1) for lang, f1 in sorted(_f1(new).items())]
-    result.groups = [Row(name, live_groups.get(name), rate) for name, rate in sorted(_groups(new).items())]
+    result.heldout = [Row(_language_name(lang), live_f1.get(lang), f1) for lang, f1 in sorted(_f1(new).items())]
+    totals = _counts(new)
+    result.groups = [Row(name, live_groups.get(name), rate, totals[name][1])
+                     for name, rate in sorted(_groups(new).items())]
+    live_languages = _languages(live)
+    result.languages = [Row(_language_name(lang), live_languages.get(lang), rate)
+                        for lang, rate in sorted(_languages(new).items())]
     if (external := _external(new)) is not None:
         result.external = Row("Utanför ämnet (andra myndigheters frågor)", _external(live), external)
     before = _conversations(live)
@@ -117,11 +149,18 @@ def _gates(result: Comparison, measured: Report) -> list[Gate]:
     for row in result.heldout:
         drop = -(row.change or 0.0)
         gates.append(Gate(f"Träffsäkerhet (F1) på testfrågor, {row.label}", drop <= MAX_F1_DROP,
-                          f"{number(row.new, 3)} mot {number(row.live, 3)}" if row.live is not None else number(row.new, 3)))
-    worst = min(result.groups, key=lambda row: row.change or 0.0, default=None)
+                          f"{number(row.new, 3)} mot {number(row.live, 3)}"
+                          if row.live is not None else number(row.new, 3)))
+    for row in result.languages:
+        drop = -(row.change or 0.0)
+        gates.append(Gate(f"Utvärderingen som helhet, {row.label}: högst {MAX_GROUP_DROP:g} procentenheter sämre",
+                          drop <= MAX_GROUP_DROP, f"{number(row.new)} % mot {number(row.live)} %"
+                          if row.live is not None else f"{number(row.new)} %"))
+    worst = max(result.groups, key=lambda row: (row.lost, -(row.change or 0.0)), default=None)
     if worst is not None:
-        drop = -(worst.change or 0.0)
-        gates.append(Gate(f"Ingen utvärderingsgrupp sämre än {MAX_GROUP_DROP:g} procentenheter", drop <= MAX_GROUP_DROP,
+        refused = -(worst.change or 0.0) > MAX_GROUP_DROP and worst.lost > GROUP_NOISE
+        gates.append(Gate(f"Ingen utvärderingsgrupp sämre än {MAX_GROUP_DROP:g} procentenheter "
+                          f"(ett samtal hit eller dit räknas inte)", not refused,
                           f"Störst förändring: {worst.label} {number(worst.new)} % mot {number(worst.live)} %"
                           if worst.live is not None else f"{worst.label} {number(worst.new)} %"))
     if result.external is not None:
