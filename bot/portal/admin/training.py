@@ -67,7 +67,7 @@ TRAINER_KEY = web.AppKey("trainer", Trainer)
 def setup(app: web.Application) -> None:
     """The model store's records and the trainer on the portal's database (tests replace them)."""
     sessions = session_factory(app[SETTINGS_KEY].database_url)
-    app[HISTORY_KEY] = ModelHistory(sessions)
+    app[HISTORY_KEY] = ModelHistory(sessions, app[SETTINGS_KEY].model_store_dir)
     app[TRAINER_KEY] = PipelineTrainer(sessions, app[HISTORY_KEY])
 
 
