@@ -20,6 +20,7 @@ from bot.retraining.launcher import start_training
 from bot.retraining.snapshot import next_training
 from bot.retraining.staging import Sources
 from tests.retraining.conftest import SCOPE_ARGS, Store
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +70,8 @@ def test_a_real_training_ends_ready_with_its_report_and_its_data(run):
     assert report["data"]["corrections"] == [["sv", "ask_why", CORRECTION]]
     assert report["data"]["fingerprint"] == version.data_fingerprint
     assert set(report["seconds"]) == {"data_check", "training", "evaluation"}
-    assert not (run.store.history.folder.parent / "training" / str(run.version_id)).exists()
+    staged = run.store.history.folder.parent / "training" / str(run.version_id)
+    wait_until(lambda: not staged.exists(), timeout=60, message="the job left its training folder behind")
     with run.store.sessions() as session:
         audit = session.execute(select(ReviewAudit.username, ReviewAudit.action, ReviewAudit.detail)).all()
     assert ("anna", "träning", f"Träning {run.version_id} startad") in audit
