@@ -32,8 +32,6 @@ from bot.retraining.staging import Sources
 
 ADDED, CHANGED, REMOVED = "ny", "ändrad", "borttagen"
 QA_TRAINED = False  # staff Q&A examples are answered by retrieval, not trained (see above)
-QA_NOTE = ("Frågor och svar från redaktörerna tränas inte in i modellen: boten hittar dem direkt "
-           "när de sparas, utan träning.")
 
 
 @dataclass(frozen=True, order=True)
