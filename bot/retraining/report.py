@@ -41,10 +41,6 @@ class Scope:
     def as_json(self) -> dict[str, Any]:
         return {"languages": list(self.languages), "groups": list(self.groups), "limit": self.limit}
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Scope:
-        return cls(tuple(data["languages"]), tuple(data.get("groups") or ()), data.get("limit"))
-
     def conversations(self) -> list[Conversation]:
         chosen: list[Conversation] = []
         taken: dict[tuple[str, str], int] = {}
