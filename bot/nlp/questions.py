@@ -38,7 +38,11 @@ _PERSONAL = re.compile(
     )),
     re.IGNORECASE,
 )
-_SPLIT = re.compile(rf"\?\s+|\s+(?:och|samt|and)\s+(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
+_QUESTION_MARK = re.compile(r"\?\s+")
+_CONJUNCTION = re.compile(rf"\s+(?:och|samt|and)\s+(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
+# "vad är policyn och vem antog den" asks twice; "vilket stöd och vilken ersättning får jag"
+# asks once, about two things: a conjunction splits only between parts this long
+MIN_WORDS_AROUND_CONJUNCTION = 3
 
 
 def without_personal_details(text: str) -> str:
@@ -58,5 +62,9 @@ def without_personal_details(text: str) -> str:
 
 def questions(text: str) -> list[str]:
     """The questions in a message, in order (one, usually)."""
-    parts = [p.strip(" ,;") for p in _SPLIT.split(text)]
+    parts = []
+    for sentence in _QUESTION_MARK.split(text):
+        halves = [h.strip(" ,;") for h in _CONJUNCTION.split(sentence)]
+        whole = all(len(h.split()) >= MIN_WORDS_AROUND_CONJUNCTION for h in halves)
+        parts.extend(halves if whole else [sentence.strip(" ,;")])
     return [p for p in parts if len(p.split()) >= 2] or [text]

@@ -35,3 +35,5 @@ def test_two_questions_are_split_and_one_is_not():
     assert questions("vad är policyn och vem har antagit den?") == ["vad är policyn", "vem har antagit den?"]
     assert questions("vilka vänorter har ni? varför samarbetar ni") == ["vilka vänorter har ni", "varför samarbetar ni"]
     assert questions("samarbetar ni med herning och ravenna") == ["samarbetar ni med herning och ravenna"]
+    assert questions("vilken hjälp och vilka pengar kan en förening få") == ["vilken hjälp och vilka pengar kan en förening få"]
+    assert questions("what is the policy and who adopted it?") == ["what is the policy", "who adopted it?"]
