@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from tests.browser_support import axe_violations, describe_violations, new_context, screenshot
 from tests.portal.admin_fixtures import ADMIN, users  # noqa: F401  (pytest fixture)
 from tests.portal.review_fixtures import ThreadedPortal
+from tests.portal.test_review_browser import log_in
 from tests.portal.training_fixtures import (  # noqa: F401  (pytest fixtures)
     BETTER_REPORT, WORSE_REPORT, finish, history, live, portal, trained, trainer,
 )
@@ -29,14 +30,6 @@ TABS = 60  # more than any of these pages has focusable elements
 def portal_url(portal) -> Iterator[str]:  # noqa: F811
     with ThreadedPortal(portal) as served:
         yield served.base
-
-
-def log_in(page, base: str) -> None:
-    page.goto(f"{base}/admin/login")
-    page.get_by_label("Användarnamn").fill(ADMIN[0])
-    page.get_by_label("Lösenord").fill(ADMIN[1])
-    page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def assert_accessible(page, what: str) -> None:
