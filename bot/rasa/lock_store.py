@@ -32,12 +32,19 @@ replica receives them) and changes three things:
    time on *different* replicas; the widget sends one message at a time, so that
    takes a double submit or a script. The readiness probe reports
    `"lock_store": {"backend": "local"}` while this lasts.
+
+4. **The key prefix is kept or refused, never dropped.** Rasa ignores a prefix
+   that is not purely alphanumeric ("vanersborg_test") with a log warning and
+   falls back to the bare `lock:`, so two deployments sharing one Redis would
+   share their locks. Here letters, digits, `-` and `_` are kept, and anything
+   else stops the replica with a message naming `REDIS_KEY_PREFIX`.
 """
 from __future__ import annotations
 
 import json
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -48,7 +55,13 @@ from typing import Any, TypeVar
 
 import redis
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, RedisLockStore
+from rasa.core.lock_store import (
+    DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX,
+    LOCK_LIFETIME,
+    InMemoryLockStore,
+    LockError,
+    RedisLockStore,
+)
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
@@ -59,6 +72,7 @@ DEFAULT_SOCKET_TIMEOUT = 2.0
 DEFAULT_RETRY_SECONDS = 5.0
 DEFAULT_HEARTBEAT_SECONDS = 10.0
 KEY_GRACE_SECONDS = 5
+KEY_PREFIX = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _flag(value: Any) -> bool:
@@ -100,6 +114,13 @@ class ResilientRedisLockStore(RedisLockStore):
         self._stopped = threading.Event()
         self._heartbeat = threading.Thread(target=self._beat, name="lock-heartbeat", daemon=True)
         self._heartbeat.start()
+
+    def _set_key_prefix(self, key_prefix: str) -> None:
+        if not KEY_PREFIX.fullmatch(key_prefix):
+            raise ValueError(
+                f"REDIS_KEY_PREFIX may hold only letters, digits, '-' and '_'; got {key_prefix!r}"
+            )
+        self.key_prefix = f"{key_prefix}:{DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX}"
 
     # ------------------------------------------------------------ heartbeat
 

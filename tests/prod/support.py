@@ -128,12 +128,32 @@ class ThrowawayRedis:
 # ---------------------------------------------------------------- lock store
 
 
+def _conversation_lock(settings: ProdSettings, sender: str) -> dict:
+    """`sender`'s conversation lock as the replicas keep it in Redis ({} when none is held)."""
+    server = redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
+    raw = server.get(f"{settings.redis_key_prefix}:lock:{sender}")
+    return json.loads(raw) if raw else {}
+
+
 def queued_turns(settings: ProdSettings, sender: str) -> int:
     """How many of `sender`'s messages the replicas hold a conversation-lock ticket for
     (taken on arrival, given back when the turn is over)."""
-    server = redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
-    raw = server.get(f"{settings.redis_key_prefix}:lock:{sender}")
-    return len(json.loads(raw)["tickets"]) if raw else 0
+    return len(_conversation_lock(settings, sender).get("tickets", []))
+
+
+def ticket_holder_pids(settings: ProdSettings, sender: str) -> list[int]:
+    """The process ids of the replicas holding a ticket of `sender`'s conversation
+    (each ticket names its replica as host-pid-random, bot/rasa/lock_store.py)."""
+    owners = _conversation_lock(settings, sender).get("owners", {}).values()
+    return [int(owner.rsplit("-", 2)[1]) for owner in owners]
+
+
+def in_process_group(pid: int, group: int) -> bool:
+    """Whether process `pid` still runs in process group `group` (a service the stack started)."""
+    try:
+        return os.getpgid(pid) == group
+    except ProcessLookupError:
+        return False
 
 
 # ---------------------------------------------------------------- tracker store

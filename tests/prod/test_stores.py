@@ -33,7 +33,8 @@ def stores(prefix):
     made = []
 
     def make(**settings):
-        store = ResilientRedisLockStore(host="127.0.0.1", port=6379, db=1, key_prefix=prefix, **settings)
+        settings.setdefault("key_prefix", prefix)
+        store = ResilientRedisLockStore(host="127.0.0.1", port=6379, db=1, **settings)
         made.append(store)
         return store
 
@@ -56,6 +57,24 @@ def test_tickets_stay_unique_when_two_replicas_take_them_at_once(stores):
     for thread in threads:
         thread.join()
     assert len(numbers) == 160 and len(set(numbers)) == 160
+
+
+def test_a_prefix_with_underscore_keeps_its_locks_apart(stores, prefix):
+    # Rasa's own store drops such a prefix and writes to the bare "lock:" that
+    # every deployment on the same Redis would share
+    store = stores(key_prefix=f"{prefix}_site-b")
+    store.issue_ticket("resident", 60)
+    server = redis.Redis(db=1)
+    assert server.exists(f"{prefix}_site-b:lock:resident")
+    assert not server.exists("lock:resident")
+
+
+def test_a_prefix_redis_cannot_keep_apart_stops_the_replica_with_its_name():
+    with pytest.raises(ValueError) as refused:
+        ResilientRedisLockStore(host="127.0.0.1", port=6379, db=1, key_prefix="vänersborg:prod")
+    assert str(refused.value) == (
+        "REDIS_KEY_PREFIX may hold only letters, digits, '-' and '_'; got 'vänersborg:prod'"
+    )
 
 
 def ticket_taken(store) -> asyncio.Event:
