@@ -65,6 +65,8 @@ def picks_by_position(text: str) -> bool:
 # A bare number picks from a list only in a short follow-up ("4", "nr 4 tack"); in a
 # longer question, or before a month, it is a date or a name ("covid-19", "6 oktober").
 BARE_NUMBER_WORDS = 4
+# Markup or code around a number ("<script>alert(1)</script>") is not a follow-up.
+_CODE_LIKE = re.compile(r"[<>{}\[\];=()]")
 _MONTHS = frozenset(normalise(m) for m in SWEDISH_MONTHS) | frozenset(
     "january february march april may june july august september october november december".split())
 
@@ -72,6 +74,7 @@ _MONTHS = frozenset(normalise(m) for m in SWEDISH_MONTHS) | frozenset(
 def ordinal(text: str) -> int | None:
     """The position a follow-up asks for (1-based; LAST for "det sista"), if any."""
     words = normalise(text).split()
+    code_like = bool(_CODE_LIKE.search(text))
     for index, word in enumerate(words):
         if word in ("sista", "last") and index and words[index - 1] in ("nast", "next"):
             return NEXT_TO_LAST
@@ -86,7 +89,7 @@ def ordinal(text: str) -> int | None:
             if number:
                 return int(number.group(1))
         if (digits and 0 < int(digits.group(1)) < 100 and len(words) <= BARE_NUMBER_WORDS
-                and following not in _MONTHS):
+                and following not in _MONTHS and not code_like):
             return int(digits.group(1))
     return None
 

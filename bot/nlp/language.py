@@ -90,17 +90,22 @@ def _looks_like_a_name(found: str) -> bool:
 
 
 def without_names(text: str) -> str:
-    """The text without markup, placeholders, capitalised words inside sentences, and known names."""
+    """The text without markup, placeholders, capitalised words inside sentences,
+    acronyms, and known names."""
     text = PLACEHOLDER_RE.sub(" ", _MARKUP.sub(" ", text))
     spans = [(s.start, s.end) for s in _names().find(text)
              if s.label == ALWAYS or _looks_like_a_name(text[s.start:s.end])]
+    # Words in capitals beside lower-case ones are acronyms or code ("'; DROP TABLE
+    # events; --"); a message written all in capitals keeps them.
+    shouted = not any(c.islower() for c in text)
     kept = []
     for match in _WORD.finditer(text):
         named = any(start <= match.start() < end for start, end in spans)
         before = text[:match.start()]
         inside_sentence = before.strip() != "" and not _SENTENCE_END.search(before)
         mid_sentence_capital = inside_sentence and match.group()[:1].isupper() and match.group() != "I"
-        if not named and not mid_sentence_capital:
+        acronym = len(match.group()) > 1 and match.group().isupper() and not shouted
+        if not named and not mid_sentence_capital and not acronym:
             kept.append(match.group())
     return " ".join(kept)
 

@@ -45,6 +45,8 @@ def test_a_bare_number_in_a_short_follow_up_picks_from_the_list(text, position):
     "vad hände på mötet den 12 mars i stadshuset",
     "(3 maj 2022)",
     "2019",
+    "<script>alert(1)</script>",
+    "' or 1=1 --",
 ])
 def test_a_number_inside_a_longer_question_is_no_position(text):
     assert ordinal(text) is None

@@ -85,6 +85,7 @@ def test_language_identification_on_the_measurement_messages():
     assert accuracy >= MIN_ACCURACY, f"{accuracy:.1%}: {wrong}"
 
 
-@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "<b>vilka vänorter</b>"])
-def test_markup_does_not_switch_a_swedish_conversation(text):
+@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "<b>vilka vänorter</b>",
+                                  "'; DROP TABLE events; --"])
+def test_markup_or_code_does_not_switch_a_swedish_conversation(text):
     assert next_language("sv", text, None) == "sv"
