@@ -1,5 +1,7 @@
 """The frozen evaluation (tests/eval/) cannot be tuned to: no training example
 may be a near-duplicate of one of its lines (RapidFuzz ratio ≥ 90, lower case).
+The same holds for the other authorities' questions (../shared/external/),
+which measure declining and are never trained on.
 
 Training examples are data/nlu/ and the generated var/nlu/ (built into a
 temporary folder when `make` has not built it yet).
@@ -12,6 +14,7 @@ import yaml
 from rapidfuzz import fuzz, process
 from rasa.shared.nlu.training_data.loading import load_data
 
+from bot.evaluation.external import EXTERNAL, questions
 from bot.paths import ROOT
 
 EVAL_DIR = ROOT / "tests" / "eval"
@@ -61,6 +64,12 @@ def test_the_evaluation_has_lines_to_compare():
 def test_no_training_example_is_a_near_duplicate_of_an_evaluation_line(generated_nlu):
     found = near_duplicates(training_examples(NLU_DIR, generated_nlu), eval_lines())
     assert found == [], f"{len(found)} near-duplicates (evaluation, training, ratio): {found[:20]}"
+
+
+def test_no_training_example_is_a_near_duplicate_of_an_external_question(generated_nlu):
+    assert EXTERNAL.exists(), f"{EXTERNAL} is missing: the shared/ folder must sit beside the repository"
+    found = near_duplicates(training_examples(NLU_DIR, generated_nlu), questions())
+    assert found == [], f"{len(found)} near-duplicates (external, training, ratio): {found[:20]}"
 
 
 def test_a_reworded_evaluation_line_counts_as_a_near_duplicate():
