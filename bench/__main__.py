@@ -1,8 +1,9 @@
 """`make bench`: latency, throughput, training time and memory, both profiles.
 
-The local profile (one Rasa server, SQLite) and the production profile (Rasa
-replicas on PostgreSQL and Redis behind nginx, 1 and 2 replicas) are measured
-in the same run, one after the other, each on its own spare ports and fresh
+The local profile (one Rasa server, SQLite), a stock `rasa init` bot from the
+same venv (its peer, bench/stock.py) and the production profile (Rasa replicas
+on PostgreSQL and Redis behind nginx, 1 and 2 replicas) are measured in the
+same run, one after the other, each on its own spare ports and fresh
 databases, so it can run next to `make run`. Every simulated resident holds
 conversations of ten turns (`bench.load.CONVERSATION`), each under a new sender
 id, as residents do. The same load for all three profiles: 50 residents at
@@ -22,21 +23,27 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import prod
-from bench.load import run_load
-from bench.memory import stack_memory
+from bench import prod, stock
+from bench.load import first_answer_seconds, run_load
+from bench.processes import cpu_seconds, stack_memory
+from bench.report import print_report
 from bot.content.store import migrate, seed_if_empty
 from bot.paths import MODEL_DIR, RESULTS_DIR, ROOT
 from bot.stack.runner import Stack, stack_services
 from bot.stack.settings import StackSettings
 
+# Start-up is timed to this question's correct answer.
+FIRST_QUESTION = ("Vilka vänorter har ni?", "Herning")
+# The load both this project and the stock bot get: 20 residents at once.
+CONCURRENT, CONCURRENT_CONVERSATIONS = 20, 3
 
-def time_training(out: Path) -> float:
-    """Seconds for a full, forced `rasa train` into a scratch folder."""
+
+def time_training(project: Path, out: Path) -> float:
+    """Seconds for a full, forced `rasa train` of `project` into a scratch folder."""
     started = time.perf_counter()
     subprocess.run([str(Path(sys.executable).with_name("rasa")), "train", "--force", "--quiet",
                     "--out", str(out), "--fixed-model-name", "bench"],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   cwd=project, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
@@ -62,61 +69,40 @@ def main() -> int:
         with Stack(stack_services(settings, MODEL_DIR / "bot.tar.gz"), settings) as stack:
             started = time.perf_counter()
             stack.start(say=lambda _m: None)
+            asyncio.run(first_answer_seconds(settings.rasa_url, *FIRST_QUESTION, alive=lambda: True))
             results["startup_seconds"] = round(time.perf_counter() - started, 1)
             print("… one resident, 20 conversations (200 messages)", flush=True)
             results["one_user"] = asyncio.run(run_load(settings.rasa_url, 1, 20)).summary()
-            print("… 20 residents at once, 3 conversations each (600 messages)", flush=True)
-            results["concurrent_20"] = asyncio.run(run_load(settings.rasa_url, 20, 3)).summary()
+            print(f"… {CONCURRENT} residents at once, {CONCURRENT_CONVERSATIONS} conversations each", flush=True)
+            cpu_before = cpu_seconds(stack.processes)
+            results["concurrent_20"] = asyncio.run(
+                run_load(settings.rasa_url, CONCURRENT, CONCURRENT_CONVERSATIONS)).summary()
+            cpu_after = cpu_seconds(stack.processes)
+            results["cpu_ms_per_message"] = {
+                name: round(1000 * (cpu_after[name] - cpu_before[name]) / results["concurrent_20"]["messages"], 2)
+                for name in cpu_after}
             print("… local profile: 50 residents at once, 2 conversations each", flush=True)
             results["local_50x2"] = asyncio.run(run_load(settings.rasa_url, 50, 2)).summary()
             print(f"  {results['local_50x2']}", flush=True)
             results["rasa_workers"] = settings.rasa_workers
             results["local_pss_mb"] = stack_memory(stack.processes)
+        print(f"… the stock `rasa init` bot: {CONCURRENT} residents at once, "
+              f"{CONCURRENT_CONVERSATIONS} conversations each", flush=True)
+        results["stock"] = stock.measure(CONCURRENT, CONCURRENT_CONVERSATIONS)
         for replicas in (1, 2):
             print(f"… production profile, {replicas} replica(s): 50 residents at once, "
                   "2 conversations each", flush=True)
             results[f"prod_{replicas}_replica_50x2"] = prod.measure(replicas, replicas)
         if "--no-training" in sys.argv[1:]:
-            results["training_seconds"] = None
+            results["training_seconds"] = results["stock"]["training_seconds"] = None
         else:
-            print("… timing a full training run", flush=True)
-            results["training_seconds"] = round(time_training(folder / "models"), 1)
+            print("… timing a full training run of this project, then of the stock bot", flush=True)
+            results["training_seconds"] = round(time_training(ROOT, folder / "models"), 1)
+            results["stock"]["training_seconds"] = round(time_training(stock.STOCK_DIR, folder / "stock"), 1)
 
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    one, many = results["one_user"], results["concurrent_20"]
-    memory = ", ".join(f"{name} {mb} MB" for name, mb in results["local_pss_mb"].items())
-    local = f"local: 1 Rasa server, {results['rasa_workers']} workers, SQLite, no nginx"
-    rows = [(local, results["local_50x2"]),
-            ("production: 1 replica + 1 action server, PostgreSQL, Redis, nginx",
-             results["prod_1_replica_50x2"]),
-            ("production: 2 replicas + 2 action servers, PostgreSQL, Redis, nginx",
-             results["prod_2_replica_50x2"])]
-    side_by_side = "\n".join(
-        f"| {name} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['throughput_msg_per_s']} | "
-        f"{r['errors']} / {r['messages']} |" for name, r in rows)
-    print(f"""
-Machine: {results['machine']}, {results['date']}
-
-| measure | value |
-|---|---|
-| one resident: p50 / p95 latency | {one['p50_ms']} ms / {one['p95_ms']} ms |
-| 20 concurrent: throughput | {many['throughput_msg_per_s']} messages/s |
-| 20 concurrent: p50 / p95 / p99 latency | {many['p50_ms']} / {many['p95_ms']} / {many['p99_ms']} ms |
-| errors | {one['errors'] + many['errors']} |
-| training (full, forced) | {results['training_seconds']} s |
-| memory (PSS), every process | {memory} |
-| stack start-up | {results['startup_seconds']} s |
-
-50 residents at once, two conversations (20 messages) each, measured in the same run:
-
-| profile | p50 ms | p95 ms | p99 ms | messages/s | errors |
-|---|---|---|---|---|---|
-{side_by_side}
-
-Memory (PSS) of the production profile: 1 replica {results['prod_1_replica_50x2']['pss_mb']['total']} MB in all,
-2 replicas {results['prod_2_replica_50x2']['pss_mb']['total']} MB in all.
-""")
+    print_report(results)
     return 0
 
 

@@ -5,7 +5,7 @@ import asyncio
 import statistics
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import aiohttp
@@ -107,3 +107,25 @@ async def run_load(base_url: str, residents: int, conversations_each: int,
     ))
     seconds = time.perf_counter() - started
     return LoadResult(residents * conversations_each, len(latencies), len(errors), seconds, latencies)
+
+
+async def first_answer_seconds(base_url: str, text: str, expected: str,
+                               alive: Callable[[], bool], timeout: float = 300) -> float:
+    """Seconds until the bot at `base_url` answers `text` with a reply containing
+    `expected` (start-up is timed to the first correct answer, not to an open port)."""
+    url = f"{base_url}/webhooks/rest/webhook"
+    started = time.perf_counter()
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+        while time.perf_counter() - started < timeout:
+            if not alive():
+                raise RuntimeError(f"the bot at {base_url} stopped before it answered")
+            try:
+                async with session.post(url, json={"sender": f"start-{uuid.uuid4().hex[:8]}",
+                                                   "message": text}) as reply:
+                    body = await reply.json() if reply.status == 200 else []
+                    if any(expected in (m.get("text") or "") for m in body):
+                        return time.perf_counter() - started
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                pass  # not listening yet
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"the bot at {base_url} gave no correct answer within {timeout:.0f} s")

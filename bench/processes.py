@@ -1,9 +1,12 @@
-"""Memory of a running stack, per process, as PSS: pages shared between processes
-(Rasa's forked workers share much of the model) are split between them instead
-of being counted once for each, as RSS does."""
+"""What a running stack's processes cost, read from /proc: memory as PSS (pages
+shared between processes, such as those Rasa's forked workers share, are split
+between them instead of being counted once for each, as RSS does) and CPU time."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
 
 def pss_mb(pid: int) -> float:
@@ -28,3 +31,15 @@ def stack_memory(processes: dict) -> dict[str, float]:
             figures[f"{name} child {number}"] = round(pss_mb(child))
     figures["total"] = round(sum(figures.values()))
     return figures
+
+
+def _cpu_of(pid: int) -> float:
+    """User and system CPU seconds of one process (its threads included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
+
+
+def cpu_seconds(processes: dict) -> dict[str, float]:
+    """CPU seconds used so far by each service, with the processes it started."""
+    return {name: _cpu_of(process.pid) + sum(_cpu_of(child) for child in children(process.pid))
+            for name, process in processes.items()}

@@ -15,7 +15,7 @@ import redis
 import sqlalchemy as sa
 
 from bench.load import run_load
-from bench.memory import stack_memory
+from bench.processes import stack_memory
 from bot.paths import MODEL_DIR, VAR_DIR
 from bot.stack.prod import prepare, services
 from bot.stack.prod_settings import ProdSettings
