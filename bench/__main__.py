@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench import prod, stock
 from bench.load import first_answer_seconds, run_load
-from bench.processes import cpu_seconds, stack_memory
+from bench.processes import cpu_ms_per_message, cpu_seconds, stack_memory
 from bench.report import print_report
 from bot.content.store import migrate, seed_if_empty
 from bot.paths import MODEL_DIR, RESULTS_DIR, ROOT
@@ -69,7 +69,7 @@ def main() -> int:
         with Stack(stack_services(settings, MODEL_DIR / "bot.tar.gz"), settings) as stack:
             started = time.perf_counter()
             stack.start(say=lambda _m: None)
-            asyncio.run(first_answer_seconds(settings.rasa_url, *FIRST_QUESTION, alive=lambda: True))
+            asyncio.run(first_answer_seconds(settings.rasa_url, *FIRST_QUESTION))
             results["startup_seconds"] = round(time.perf_counter() - started, 1)
             print("… one resident, 20 conversations (200 messages)", flush=True)
             results["one_user"] = asyncio.run(run_load(settings.rasa_url, 1, 20)).summary()
@@ -78,9 +78,8 @@ def main() -> int:
             results["concurrent_20"] = asyncio.run(
                 run_load(settings.rasa_url, CONCURRENT, CONCURRENT_CONVERSATIONS)).summary()
             cpu_after = cpu_seconds(stack.processes)
-            results["cpu_ms_per_message"] = {
-                name: round(1000 * (cpu_after[name] - cpu_before[name]) / results["concurrent_20"]["messages"], 2)
-                for name in cpu_after}
+            results["cpu_ms_per_message"] = cpu_ms_per_message(
+                cpu_before, cpu_after, results["concurrent_20"]["messages"])
             print("… local profile: 50 residents at once, 2 conversations each", flush=True)
             results["local_50x2"] = asyncio.run(run_load(settings.rasa_url, 50, 2)).summary()
             print(f"  {results['local_50x2']}", flush=True)

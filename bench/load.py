@@ -110,7 +110,7 @@ async def run_load(base_url: str, residents: int, conversations_each: int,
 
 
 async def first_answer_seconds(base_url: str, text: str, expected: str,
-                               alive: Callable[[], bool], timeout: float = 300) -> float:
+                               alive: Callable[[], bool] = lambda: True, timeout: float = 300) -> float:
     """Seconds until the bot at `base_url` answers `text` with a reply containing
     `expected` (start-up is timed to the first correct answer, not to an open port)."""
     url = f"{base_url}/webhooks/rest/webhook"

@@ -43,3 +43,8 @@ def cpu_seconds(processes: dict) -> dict[str, float]:
     """CPU seconds used so far by each service, with the processes it started."""
     return {name: _cpu_of(process.pid) + sum(_cpu_of(child) for child in children(process.pid))
             for name, process in processes.items()}
+
+
+def cpu_ms_per_message(before: dict[str, float], after: dict[str, float], messages: int) -> dict[str, float]:
+    """Each service's CPU milliseconds per message between two `cpu_seconds` readings."""
+    return {name: round(1000 * (after[name] - before[name]) / messages, 2) for name in after}

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.load import first_answer_seconds, run_load
-from bench.processes import cpu_seconds, stack_memory
+from bench.processes import cpu_ms_per_message, cpu_seconds, stack_memory
 from bot.paths import VAR_DIR
 from bot.stack.runner import free_ports
 
@@ -64,15 +64,14 @@ def running_stock(model: Path) -> Iterator[tuple[str, subprocess.Popen, float]]:
 def measure(residents: int, conversations_each: int) -> dict:
     """Start-up, memory (PSS), throughput and CPU per message of the stock bot."""
     with running_stock(stock_model()) as (url, process, startup):
-        asyncio.run(run_load(url, 1, 1))  # every answer once, as for this project's stack
-        memory = stack_memory({"rasa": process})
-        cpu_before = cpu_seconds({"rasa": process})
+        services = {"rasa": process}
+        cpu_before = cpu_seconds(services)
         load = asyncio.run(run_load(url, residents, conversations_each)).summary()
-        cpu_after = cpu_seconds({"rasa": process})
+        cpu_after = cpu_seconds(services)
+        memory = stack_memory(services)  # after the load, as this project's stack is measured
     return {
         "startup_seconds": startup,
         "pss_mb": memory,
         "load": load,
-        "cpu_ms_per_message": {name: round(1000 * (cpu_after[name] - cpu_before[name]) / load["messages"], 2)
-                               for name in cpu_after},
+        "cpu_ms_per_message": cpu_ms_per_message(cpu_before, cpu_after, load["messages"]),
     }
